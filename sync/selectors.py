@@ -1,0 +1,27 @@
+"""Read-side queries shared by the admin, the pages and the commands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from sync.models import Connection
+
+
+def user_sees_all_connections(user: Any) -> bool:
+    return bool(user.is_active and (user.is_superuser or user.has_perm("sync.view_all_connections")))
+
+
+def connections_visible_to(user: Any) -> QuerySet[Connection]:
+    if not user.is_authenticated or not user.is_active:
+        return Connection.objects.none()
+    if user_sees_all_connections(user):
+        return Connection.objects.all()
+    return Connection.objects.filter(connectionmember__user=user)
+
+
+def connection_visible_to(connection: Connection, user: Any) -> bool:
+    if user_sees_all_connections(user):
+        return True
+    return connection.connectionmember_set.filter(user=user).exists()
