@@ -88,6 +88,8 @@ _SQLITE_OPTIONS = {
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
 }
 _TEST_DB_DIR = Path(env.str("TEST_DB_DIR", default=str(BASE_DIR / ".test-dbs")))
+if TESTING:
+    _TEST_DB_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _database(url_var: str, default_file: str, test_file: str) -> dict:
