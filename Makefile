@@ -22,7 +22,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 demo: $(STAMP)
-	$(PY) -m demo
+	$(PY) manage.py demo
 
 clean-demo:
 	rm -rf .demo
