@@ -1,0 +1,24 @@
+from sync.models.connection import (
+    Connection,
+    ConnectionMember,
+    shard_from_key,
+    validate_http_url,
+    validate_time_zone,
+)
+from sync.models.runs import ConnectionLease, ReferenceRecord, SyncCursor, SyncRun
+from sync.models.work import CrossReference, WorkAttempt, WorkItem
+
+__all__ = [
+    "Connection",
+    "ConnectionLease",
+    "ConnectionMember",
+    "CrossReference",
+    "ReferenceRecord",
+    "SyncCursor",
+    "SyncRun",
+    "WorkAttempt",
+    "WorkItem",
+    "shard_from_key",
+    "validate_http_url",
+    "validate_time_zone",
+]
