@@ -7,7 +7,6 @@ FIELD_ENCRYPTION_KEYS; see the README's configuration table.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 

@@ -146,7 +146,8 @@ def work_item_done(item: WorkItem, outcome: str, stats: AttemptStats | None = No
     item.state = state
     item.outcome = outcome
     item.skipped_by = skipped_by
-    item.snapshot_ciphertext = "" if state in (State.DONE, State.SKIPPED) else item.snapshot_ciphertext
+    if state in (State.DONE, State.SKIPPED):
+        item.snapshot_ciphertext = ""  # delivered: purge the patient data
     item.done_at = timezone.now()
     item.claimed_by, item.claimed_until, item.look_first = "", None, False
     item.last_error, item.last_error_kind = "", ""
@@ -155,8 +156,10 @@ def work_item_done(item: WorkItem, outcome: str, stats: AttemptStats | None = No
 
 
 @transaction.atomic
-def work_item_failed(item: WorkItem, error: ApiError | Exception, stats: AttemptStats | None = None,
-                     *, policy: RetryPolicy = DEFAULT_POLICY) -> str:
+def work_item_failed(
+    item: WorkItem, error: ApiError | Exception, stats: AttemptStats | None = None,
+    *, policy: RetryPolicy = DEFAULT_POLICY,
+) -> str:
     """Settle a failed attempt: retry later, look first (unknown), or dead-letter."""
     stats = stats or AttemptStats()
     item.attempts += 1
@@ -187,5 +190,7 @@ def work_item_release(item: WorkItem, *, delay_seconds: float = 0.0) -> None:
     WorkItem.objects.filter(pk=item.pk, state=State.IN_FLIGHT).update(
         state=State.UNKNOWN if item.look_first else State.PENDING,
         claimed_by="", claimed_until=None,
-        next_attempt_at=timezone.now() + timedelta(seconds=delay_seconds) if delay_seconds else None,
+        next_attempt_at=(
+            timezone.now() + timedelta(seconds=delay_seconds) if delay_seconds else None
+        ),
     )

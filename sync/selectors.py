@@ -10,7 +10,9 @@ from sync.models import Connection
 
 
 def user_sees_all_connections(user: Any) -> bool:
-    return bool(user.is_active and (user.is_superuser or user.has_perm("sync.view_all_connections")))
+    if not user.is_active:
+        return False
+    return bool(user.is_superuser or user.has_perm("sync.view_all_connections"))
 
 
 def connections_visible_to(user: Any) -> QuerySet[Connection]:

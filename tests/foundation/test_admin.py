@@ -33,13 +33,14 @@ def user_in(role: str, username: str) -> User:
 def test_every_registered_model_page_loads(admin_client, connection):
     for model, model_admin in admin.site._registry.items():
         info = (model._meta.app_label, model._meta.model_name)
-        changelist = admin_client.get(reverse("admin:%s_%s_changelist" % info))
+        changelist = admin_client.get(reverse("admin:{}_{}_changelist".format(*info)))
         assert changelist.status_code == 200, info
         if model_admin.has_add_permission(changelist.wsgi_request):
-            assert admin_client.get(reverse("admin:%s_%s_add" % info)).status_code == 200, info
+            add_page = admin_client.get(reverse("admin:{}_{}_add".format(*info)))
+            assert add_page.status_code == 200, info
         obj = model._default_manager.first()
         if obj is not None:
-            page = admin_client.get(reverse("admin:%s_%s_change" % info, args=[obj.pk]))
+            page = admin_client.get(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
             assert page.status_code == 200, info
 
 

@@ -63,7 +63,7 @@ def test_it_builds_base_urls_from_shard_or_override():
                          fergus_base_url="http://127.0.0.1:8100/fergus/")
     assert c2.cliniko_base == "http://127.0.0.1:8100/cliniko/au3/v1"
     assert c2.fergus_base == "http://127.0.0.1:8100/fergus"
-    assert "Cliniko to Fergus Portal (ops@bayside.example)" == c2.cliniko_user_agent
+    assert c2.cliniko_user_agent == "Cliniko to Fergus Portal (ops@bayside.example)"
 
 
 @pytest.mark.django_db

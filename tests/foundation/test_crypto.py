@@ -29,9 +29,8 @@ def test_it_round_trips_and_never_stores_plaintext():
 def test_it_explains_a_wrong_key_without_showing_the_secret():
     with override_settings(FIELD_ENCRYPTION_KEYS=[OLD]):
         token = crypto.encrypt("secret-value-123")
-    with override_settings(FIELD_ENCRYPTION_KEYS=[NEW]):
-        with pytest.raises(DecryptionError) as info:
-            crypto.decrypt(token, what="the Cliniko API key")
+    with override_settings(FIELD_ENCRYPTION_KEYS=[NEW]), pytest.raises(DecryptionError) as info:
+        crypto.decrypt(token, what="the Cliniko API key")
     assert "FIELD_ENCRYPTION_KEYS" in str(info.value)
     assert "secret-value-123" not in str(info.value)
 
@@ -49,6 +48,8 @@ def test_it_decrypts_with_any_key_and_rotates_to_the_first():
 
 
 def test_it_refuses_to_work_without_keys():
-    with override_settings(FIELD_ENCRYPTION_KEYS=[]):
-        with pytest.raises(EncryptionKeyError, match="generate_encryption_key"):
-            crypto.encrypt("x")
+    with (
+        override_settings(FIELD_ENCRYPTION_KEYS=[]),
+        pytest.raises(EncryptionKeyError, match="generate_encryption_key"),
+    ):
+        crypto.encrypt("x")

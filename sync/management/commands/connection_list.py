@@ -20,4 +20,5 @@ class Command(BaseCommand):
             ))
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
         for row in rows:
-            self.stdout.write("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
+            cells = (v.ljust(w) for v, w in zip(row, widths, strict=True))
+            self.stdout.write("  ".join(cells).rstrip())
