@@ -121,3 +121,6 @@ class ConnectionAdmin(admin.ModelAdmin):
         if obj is not None and allowed:
             return connection_visible_to(obj, request.user)
         return allowed
+
+
+from sync import admin_work  # noqa: E402,F401  (registers the operational admin)
