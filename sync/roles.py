@@ -67,7 +67,10 @@ def assign_role_permissions(group_model: Any, permission_model: Any) -> None:
         group.permissions.set(wanted)
 
 
-def roles_sync_permissions(sender: Any = None, apps: Any = None, **kwargs: Any) -> None:
+def roles_sync_permissions(sender: Any = None, apps: Any = None, using: str = "default",
+                           **kwargs: Any) -> None:
+    if using != "default":
+        return  # the sandbox database has no auth tables
     if apps is None:
         from django.apps import apps as global_apps
 
