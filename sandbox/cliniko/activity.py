@@ -13,8 +13,15 @@ from sandbox.cliniko import models as m
 from sandbox.cliniko.factory import build_invoice, build_patient, faker_for, local_slot, mobile
 from sandbox.cliniko.ids import now_s
 
-ACTIONS = ["new_patient", "edit_patient", "booking", "reschedule", "cancellation", "invoice",
-           "payment"]
+ACTIONS = [
+    "new_patient",
+    "edit_patient",
+    "booking",
+    "reschedule",
+    "cancellation",
+    "invoice",
+    "payment",
+]
 WEIGHTS = [2, 3, 4, 2, 1, 2, 2]
 
 
@@ -54,19 +61,26 @@ def _booking(account: m.Account, rng: random.Random) -> str | None:
     kind = _pick(m.AppointmentType.objects.filter(account=account, max_attendees=1), rng)
     if not (p and pract and biz and kind):
         return None
-    starts = local_slot(rng, (now_s() + timedelta(days=rng.randrange(1, 21))).date(),
-                        biz.time_zone_identifier)
+    starts = local_slot(
+        rng, (now_s() + timedelta(days=rng.randrange(1, 21))).date(), biz.time_zone_identifier
+    )
     a = m.IndividualAppointment.objects.create(
-        account=account, patient_id=p.pk, patient_name=f"{p.first_name} {p.last_name}",
-        practitioner_id=pract.pk, appointment_type_id=kind.pk, business_id=biz.pk,
-        starts_at=starts, ends_at=starts + timedelta(minutes=kind.duration_in_minutes))
+        account=account,
+        patient_id=p.pk,
+        patient_name=f"{p.first_name} {p.last_name}",
+        practitioner_id=pract.pk,
+        appointment_type_id=kind.pk,
+        business_id=biz.pk,
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=kind.duration_in_minutes),
+    )
     return f"booked appointment {a.pk}"
 
 
 def _future(account: m.Account):  # type: ignore[no-untyped-def]
     return m.IndividualAppointment.objects.filter(
-        account=account, starts_at__gt=now_s(), cancelled_at__isnull=True,
-        archived_at__isnull=True)
+        account=account, starts_at__gt=now_s(), cancelled_at__isnull=True, archived_at__isnull=True
+    )
 
 
 def _reschedule(account: m.Account, rng: random.Random) -> str | None:
@@ -96,15 +110,19 @@ def _cancellation(account: m.Account, rng: random.Random) -> str | None:
 
 def _invoice(account: m.Account, rng: random.Random) -> str | None:
     invoiced = m.Invoice.objects.filter(account=account).values("appointment_id")
-    a = _pick(m.IndividualAppointment.objects.filter(
-        account=account, starts_at__lt=now_s(), cancelled_at__isnull=True,
-        did_not_arrive=False).exclude(pk__in=invoiced), rng)
+    a = _pick(
+        m.IndividualAppointment.objects.filter(
+            account=account, starts_at__lt=now_s(), cancelled_at__isnull=True, did_not_arrive=False
+        ).exclude(pk__in=invoiced),
+        rng,
+    )
     if a is None:
         return None
     kind = m.AppointmentType.objects.get(pk=a.appointment_type_id)
     last = m.Invoice.objects.filter(account=account).order_by("-number").first()
-    inv, items = build_invoice(rng, account, a, kind, (last.number if last else 1000) + 1, 10,
-                               now_s(), a.patient_name)
+    inv, items = build_invoice(
+        rng, account, a, kind, (last.number if last else 1000) + 1, 10, now_s(), a.patient_name
+    )
     inv.save()
     for it in items:
         it.invoice_id = inv.pk
@@ -125,5 +143,6 @@ def _payment(account: m.Account, rng: random.Random) -> str | None:
     inv.save()
     if inv.appointment_id:
         m.IndividualAppointment.objects.filter(pk=inv.appointment_id).update(
-            invoice_status=20, updated_at=now_s())
+            invoice_status=20, updated_at=now_s()
+        )
     return f"payment closed invoice {inv.pk}"

@@ -46,8 +46,9 @@ def split_key(key: str) -> tuple[str, str | None]:
 
 def _unauthorized() -> HttpResponse:
     # Rails' default for a failed http_basic_authenticate (reference §2, [inf] from #164).
-    response = HttpResponse("HTTP Basic: Access denied.\n", status=401,
-                            content_type="text/plain; charset=utf-8")
+    response = HttpResponse(
+        "HTTP Basic: Access denied.\n", status=401, content_type="text/plain; charset=utf-8"
+    )
     response["WWW-Authenticate"] = 'Basic realm="Application"'
     return response
 
@@ -67,7 +68,7 @@ def _authenticate(request: HttpRequest, shard: str) -> tuple[Account, User] | No
     token, suffix = split_key(key)
     if suffix is not None and suffix != shard.lower():
         return None  # a key for another shard: this shard "will not find the account"
-    api_key = (ApiKey.objects.select_related("user__account").filter(token=token).first())
+    api_key = ApiKey.objects.select_related("user__account").filter(token=token).first()
     if api_key is None or not api_key.user.active:
         return None
     account = api_key.user.account
@@ -97,14 +98,17 @@ def _fault_response(account: Account, method: str) -> HttpResponse | None:
         response = JsonResponse({"message": "Too Many Requests"}, status=429)
         response["X-RateLimit-Reset"] = str(int(time.time()) + (fault.retry_after or 1))
         return response
-    return JsonResponse({"message": "Service Unavailable" if fault.status == 503 else
-                         "Internal Server Error"}, status=fault.status)
+    return JsonResponse(
+        {"message": "Service Unavailable" if fault.status == 503 else "Internal Server Error"},
+        status=fault.status,
+    )
 
 
 def _rate_limited(user: User) -> HttpResponse | None:
     limit = int(getattr(settings, "SANDBOX_CLINIKO_RATE_LIMIT", 200))
-    result = rate_limit_take(f"cliniko:{user.pk}", default_limit=limit,
-                             default_window=RATE_WINDOW_SECONDS)
+    result = rate_limit_take(
+        f"cliniko:{user.pk}", default_limit=limit, default_window=RATE_WINDOW_SECONDS
+    )
     if result.allowed:
         return None
     response = JsonResponse({"message": "Too Many Requests"}, status=429)
@@ -117,8 +121,9 @@ def problem_response(problem: ApiProblem) -> HttpResponse:
     if problem.body is None:
         response = HttpResponse(status=problem.status)
     else:
-        response = JsonResponse(problem.body, status=problem.status,
-                                json_dumps_params={"ensure_ascii": False})
+        response = JsonResponse(
+            problem.body, status=problem.status, json_dumps_params={"ensure_ascii": False}
+        )
     for name, value in problem.headers.items():
         response[name] = value
     return response

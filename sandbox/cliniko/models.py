@@ -20,6 +20,10 @@ class Stamped(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        # Ids only: patient values must never reach logs or admin messages.
+        return f"{type(self).__name__} {self.pk}"
+
     def touch(self) -> None:
         """Every write bumps updated_at (the API's incremental sync depends on it)."""
         self.updated_at = now_s()
@@ -38,9 +42,15 @@ class Account(models.Model):
         return f"cliniko account {self.pk}"
 
 
-class User(Stamped):
-    ROLES = ["administrator", "bookkeeper", "power receptionist", "practitioner", "receptionist",
-             "scheduler"]
+class User(Stamped):  # noqa: DJ008 (Stamped.__str__)
+    ROLES = [
+        "administrator",
+        "bookkeeper",
+        "power receptionist",
+        "practitioner",
+        "receptionist",
+        "scheduler",
+    ]
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="users")
     title = models.CharField(max_length=20, blank=True)
     first_name = models.CharField(max_length=255)
@@ -64,8 +74,11 @@ class ApiKey(models.Model):
     token = models.CharField(max_length=200, unique=True)
     created_at = models.DateTimeField(default=now_s)
 
+    def __str__(self) -> str:
+        return f"api key {self.pk}"
 
-class Business(Stamped):
+
+class Business(Stamped):  # noqa: DJ008 (Stamped.__str__)
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="businesses")
     business_name = models.CharField(max_length=255)
     display_name = models.CharField(max_length=255, blank=True)
@@ -82,13 +95,13 @@ class Business(Stamped):
     deleted_at = models.DateTimeField(null=True, blank=True)
 
 
-class Tax(Stamped):
+class Tax(Stamped):  # noqa: DJ008 (Stamped.__str__)
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="taxes")
     name = models.CharField(max_length=60)
     rate = models.DecimalField(max_digits=6, decimal_places=2)
 
 
-class AppointmentType(Stamped):
+class AppointmentType(Stamped):  # noqa: DJ008 (Stamped.__str__)
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="appointment_types")
     name = models.CharField(max_length=255)
     category = models.CharField(max_length=255, blank=True)
@@ -102,7 +115,7 @@ class AppointmentType(Stamped):
     archived_at = models.DateTimeField(null=True, blank=True)
 
 
-class Practitioner(Stamped):
+class Practitioner(Stamped):  # noqa: DJ008 (Stamped.__str__)
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="practitioners")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="practitioners")
     title = models.CharField(max_length=20, blank=True)
@@ -115,7 +128,7 @@ class Practitioner(Stamped):
     default_appointment_type_id = models.BigIntegerField(null=True, blank=True)
 
 
-class Patient(Stamped):
+class Patient(Stamped):  # noqa: DJ008 (Stamped.__str__)
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="patients")
     title = models.CharField(max_length=20, blank=True)
     first_name = models.CharField(max_length=255)
@@ -148,11 +161,13 @@ class Patient(Stamped):
     merged_with_patient_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["account", "updated_at"]),
-                   models.Index(fields=["account", "created_at"])]
+        indexes = [
+            models.Index(fields=["account", "updated_at"]),
+            models.Index(fields=["account", "created_at"]),
+        ]
 
 
-class AppointmentBase(Stamped):
+class AppointmentBase(Stamped):  # noqa: DJ008 (Stamped.__str__)
     starts_at = models.DateTimeField(db_index=True)
     ends_at = models.DateTimeField()
     notes = models.TextField(null=True, blank=True)
@@ -167,7 +182,7 @@ class AppointmentBase(Stamped):
         abstract = True
 
 
-class IndividualAppointment(AppointmentBase):
+class IndividualAppointment(AppointmentBase):  # noqa: DJ008 (Stamped.__str__)
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="appointments")
     patient_id = models.BigIntegerField()
     patient_name = models.CharField(max_length=255)
@@ -182,22 +197,26 @@ class IndividualAppointment(AppointmentBase):
     sms_reminder_sent = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["account", "updated_at"]),
-                   models.Index(fields=["account", "created_at"])]
+        indexes = [
+            models.Index(fields=["account", "updated_at"]),
+            models.Index(fields=["account", "created_at"]),
+        ]
 
 
-class GroupAppointment(AppointmentBase):
-    account = models.ForeignKey(Account, on_delete=models.CASCADE,
-                                related_name="group_appointments")
+class GroupAppointment(AppointmentBase):  # noqa: DJ008 (Stamped.__str__)
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="group_appointments"
+    )
     max_attendees = models.PositiveIntegerField(default=6)
 
 
-class Attendee(Stamped):
-    """A patient in a group appointment (the simulator does not model individual ones' attendees)."""
+class Attendee(Stamped):  # noqa: DJ008 (Stamped.__str__)
+    """A patient in a group appointment (individual appointments have none here)."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="attendees")
-    booking = models.ForeignKey(GroupAppointment, on_delete=models.CASCADE,
-                                related_name="attendee_set")
+    booking = models.ForeignKey(
+        GroupAppointment, on_delete=models.CASCADE, related_name="attendee_set"
+    )
     patient_id = models.BigIntegerField()
     arrived = models.BooleanField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
@@ -209,7 +228,7 @@ class Attendee(Stamped):
     deleted_at = models.DateTimeField(null=True, blank=True)
 
 
-class Invoice(Stamped):
+class Invoice(Stamped):  # noqa: DJ008 (Stamped.__str__)
     STATUS = {10: "Open", 20: "Paid", 30: "Closed", 40: "Open credit"}
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="invoices")
     number = models.IntegerField()
@@ -233,11 +252,13 @@ class Invoice(Stamped):
     deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["account", "updated_at"]),
-                   models.Index(fields=["account", "created_at"])]
+        indexes = [
+            models.Index(fields=["account", "updated_at"]),
+            models.Index(fields=["account", "created_at"]),
+        ]
 
 
-class InvoiceItem(Stamped):
+class InvoiceItem(Stamped):  # noqa: DJ008 (Stamped.__str__)
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="invoice_items")
     invoice_id = models.BigIntegerField(db_index=True)
     name = models.CharField(max_length=255)

@@ -69,7 +69,7 @@ def parse_filter(raw: str, whitelist: dict[str, Field]) -> Filter:
         if rest.startswith(op):
             if op not in _ALLOWED[whitelist[name].kind]:
                 raise bad_request(f"{op} is not a valid operator for {name}")
-            return Filter(name, op, rest[len(op):])
+            return Filter(name, op, rest[len(op) :])
     raise bad_request(f"{name} has no valid operator")
 
 
@@ -186,8 +186,13 @@ def page_link(base_url: str, query: list[tuple[str, str]], page: int, per_page: 
 
 
 def envelope(
-    plural: str, items: list[dict], total: int, base_url: str, query: list[tuple[str, str]],
-    page: int, per_page: int,
+    plural: str,
+    items: list[dict],
+    total: int,
+    base_url: str,
+    query: list[tuple[str, str]],
+    page: int,
+    per_page: int,
 ) -> dict:
     links = {"self": page_link(base_url, query, page, per_page)}
     if page > 1:
@@ -195,4 +200,3 @@ def envelope(
     if page * per_page < total:
         links["next"] = page_link(base_url, query, page + 1, per_page)
     return {plural: items, "total_entries": total, "links": links}
-

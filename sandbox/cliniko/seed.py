@@ -56,13 +56,19 @@ def _key(rng: random.Random, shard: str) -> str:
 
 def _result(account: m.Account) -> ClinicSeed:
     admin_key = m.ApiKey.objects.filter(user__account=account, user__role="administrator").first()
-    limited = m.ApiKey.objects.filter(user__account=account).exclude(
-        user__role="administrator").first()
-    emails = list(m.Practitioner.objects.filter(account=account, active=True)
-                  .order_by("created_at", "id").values_list("user__email", flat=True))
+    limited = (
+        m.ApiKey.objects.filter(user__account=account).exclude(user__role="administrator").first()
+    )
+    emails = list(
+        m.Practitioner.objects.filter(account=account, active=True)
+        .order_by("created_at", "id")
+        .values_list("user__email", flat=True)
+    )
     return ClinicSeed(
-        api_key=f"{admin_key.token}-{account.shard}" if admin_key else "", shard=account.shard,
-        account_id=account.pk, practitioner_emails=emails,
+        api_key=f"{admin_key.token}-{account.shard}" if admin_key else "",
+        shard=account.shard,
+        account_id=account.pk,
+        practitioner_emails=emails,
         limited_api_key=f"{limited.token}-{account.shard}" if limited else "",
     )
 
@@ -81,36 +87,75 @@ def _seed(n_patients: int, seed: int, shard: str) -> m.Account:
     fake = faker_for(seed)
     now = now_s()
     start = now - timedelta(days=540)
-    account = m.Account.objects.create(name=f"{fake.last_name()} Physio Group", shard=shard,
-                                       seed=seed, created_at=start)
-    tax = m.Tax.objects.create(account=account, name="GST", rate=Decimal("10.0"),
-                               created_at=start, updated_at=start)
+    account = m.Account.objects.create(
+        name=f"{fake.last_name()} Physio Group", shard=shard, seed=seed, created_at=start
+    )
+    tax = m.Tax.objects.create(
+        account=account, name="GST", rate=Decimal("10.0"), created_at=start, updated_at=start
+    )
     del tax
-    businesses = [m.Business.objects.create(
-        account=account, business_name=name, display_name=name.rsplit(" ", 1)[0],
-        address_1=fake.street_address(), city=city, state=state, post_code=fake.postcode(),
-        time_zone=label, time_zone_identifier=zone,
-        contact_information=f"Phone: {mobile(rng)}", created_at=start, updated_at=start,
-    ) for name, label, zone, state, city in BUSINESSES]
-    kinds = [m.AppointmentType.objects.create(
-        account=account, name=name, category=cat, duration_in_minutes=minutes,
-        max_attendees=maxp, price=price, created_at=start, updated_at=start,
-    ) for name, cat, minutes, maxp, price in APPOINTMENT_TYPES]
+    businesses = [
+        m.Business.objects.create(
+            account=account,
+            business_name=name,
+            display_name=name.rsplit(" ", 1)[0],
+            address_1=fake.street_address(),
+            city=city,
+            state=state,
+            post_code=fake.postcode(),
+            time_zone=label,
+            time_zone_identifier=zone,
+            contact_information=f"Phone: {mobile(rng)}",
+            created_at=start,
+            updated_at=start,
+        )
+        for name, label, zone, state, city in BUSINESSES
+    ]
+    kinds = [
+        m.AppointmentType.objects.create(
+            account=account,
+            name=name,
+            category=cat,
+            duration_in_minutes=minutes,
+            max_attendees=maxp,
+            price=price,
+            created_at=start,
+            updated_at=start,
+        )
+        for name, cat, minutes, maxp, price in APPOINTMENT_TYPES
+    ]
     practitioners: list[m.Practitioner] = []
     for title, role, designation, active in STAFF:
         first, last = fake.first_name(), fake.last_name()
         user = m.User.objects.create(
-            account=account, title=title, first_name=first, last_name=last,
+            account=account,
+            title=title,
+            first_name=first,
+            last_name=last,
             email=f"{first}.{last}@{account.name.split()[0].lower()}physio.com.au".lower()
-            .replace("’", "").replace(" ", ""),
-            phone_numbers=[{"phone_type": "Mobile", "number": mobile(rng)}], role=role,
-            created_at=start, updated_at=start)
+            .replace("’", "")
+            .replace(" ", ""),
+            phone_numbers=[{"phone_type": "Mobile", "number": mobile(rng)}],
+            role=role,
+            created_at=start,
+            updated_at=start,
+        )
         m.ApiKey.objects.create(user=user, token=_key(rng, shard).rsplit("-", 1)[0])
         if designation:
-            practitioners.append(m.Practitioner.objects.create(
-                account=account, user=user, title=title, first_name=first, last_name=last,
-                designation=designation, active=active,
-                default_appointment_type_id=kinds[1].id, created_at=start, updated_at=start))
+            practitioners.append(
+                m.Practitioner.objects.create(
+                    account=account,
+                    user=user,
+                    title=title,
+                    first_name=first,
+                    last_name=last,
+                    designation=designation,
+                    active=active,
+                    default_appointment_type_id=kinds[1].id,
+                    created_at=start,
+                    updated_at=start,
+                )
+            )
     _seed_patients(account, fake, rng, n_patients, start, now)
     active = [p for p in practitioners if p.active]
     _seed_appointments(account, rng, active, businesses, kinds, now)
@@ -118,8 +163,9 @@ def _seed(n_patients: int, seed: int, shard: str) -> m.Account:
     return account
 
 
-def _seed_patients(account: m.Account, fake: object, rng: random.Random, n: int,
-                   start: datetime, now: datetime) -> None:
+def _seed_patients(
+    account: m.Account, fake: object, rng: random.Random, n: int, start: datetime, now: datetime
+) -> None:
     shared: list[str] = []
     ids = new_ids(n)
     span = int((now - start).total_seconds())
@@ -144,11 +190,19 @@ def _seed_patients(account: m.Account, fake: object, rng: random.Random, n: int,
     m.Patient.objects.bulk_create(rows, batch_size=BATCH)
 
 
-def _seed_appointments(account: m.Account, rng: random.Random, practs: list[m.Practitioner],
-                       businesses: list[m.Business], kinds: list[m.AppointmentType],
-                       now: datetime) -> None:
-    patients = list(m.Patient.objects.filter(account=account, archived_at__isnull=True)
-                    .values_list("id", "first_name", "last_name", "created_at"))
+def _seed_appointments(
+    account: m.Account,
+    rng: random.Random,
+    practs: list[m.Practitioner],
+    businesses: list[m.Business],
+    kinds: list[m.AppointmentType],
+    now: datetime,
+) -> None:
+    patients = list(
+        m.Patient.objects.filter(account=account, archived_at__isnull=True).values_list(
+            "id", "first_name", "last_name", "created_at"
+        )
+    )
     appts: list[m.IndividualAppointment] = []
     invoices: list[m.Invoice] = []
     items: list[m.InvoiceItem] = []
@@ -161,11 +215,19 @@ def _seed_appointments(account: m.Account, rng: random.Random, practs: list[m.Pr
             starts = local_slot(rng, day, biz.time_zone_identifier)
             booked = min(joined + timedelta(hours=rng.randrange(1, 48)), now)
             a = m.IndividualAppointment(
-                id=new_ids(1)[0], account=account, patient_id=pid,
-                patient_name=f"{first} {last}", practitioner_id=rng.choice(practs).id,
-                appointment_type_id=kind.id, business_id=biz.id, starts_at=starts,
+                id=new_ids(1)[0],
+                account=account,
+                patient_id=pid,
+                patient_name=f"{first} {last}",
+                practitioner_id=rng.choice(practs).id,
+                appointment_type_id=kind.id,
+                business_id=biz.id,
+                starts_at=starts,
                 ends_at=starts + timedelta(minutes=kind.duration_in_minutes),
-                created_at=min(booked, starts), updated_at=min(booked, starts), notes=None)
+                created_at=min(booked, starts),
+                updated_at=min(booked, starts),
+                notes=None,
+            )
             if rng.random() < 0.1:  # rescheduled: moved a few days, later update
                 a.starts_at += timedelta(days=rng.randrange(1, 6))
                 a.ends_at = a.starts_at + timedelta(minutes=kind.duration_in_minutes)
@@ -187,7 +249,8 @@ def _seed_appointments(account: m.Account, rng: random.Random, practs: list[m.Pr
                     status = rng.choices([10, 20, 30, 40], weights=[12, 80, 5, 3])[0]
                     number += 1
                     inv, inv_items = build_invoice(
-                        rng, account, a, kind, number, status, a.ends_at, f"{first} {last}")
+                        rng, account, a, kind, number, status, a.ends_at, f"{first} {last}"
+                    )
                     inv.id = new_ids(1)[0]
                     for it in inv_items:
                         it.invoice_id, it.id = inv.id, new_ids(1)[0]
@@ -200,20 +263,41 @@ def _seed_appointments(account: m.Account, rng: random.Random, practs: list[m.Pr
     m.InvoiceItem.objects.bulk_create(items, batch_size=BATCH)
 
 
-def _seed_groups(account: m.Account, rng: random.Random, pract: m.Practitioner,
-                 biz: m.Business, kind: m.AppointmentType, now: datetime) -> None:
-    pool = list(m.Patient.objects.filter(account=account, archived_at__isnull=True)
-                .order_by("created_at", "id").values_list("id", flat=True)[:200])
+def _seed_groups(
+    account: m.Account,
+    rng: random.Random,
+    pract: m.Practitioner,
+    biz: m.Business,
+    kind: m.AppointmentType,
+    now: datetime,
+) -> None:
+    pool = list(
+        m.Patient.objects.filter(account=account, archived_at__isnull=True)
+        .order_by("created_at", "id")
+        .values_list("id", flat=True)[:200]
+    )
     if not pool:
         return
     for week in range(-4, 4):
         starts = local_slot(rng, (now + timedelta(weeks=week)).date(), biz.time_zone_identifier)
         created = min(now, starts - timedelta(days=14))
         group = m.GroupAppointment.objects.create(
-            account=account, starts_at=starts, ends_at=starts + timedelta(minutes=60),
-            practitioner_id=pract.id, appointment_type_id=kind.id, business_id=biz.id,
-            max_attendees=kind.max_attendees, created_at=created, updated_at=created)
+            account=account,
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=60),
+            practitioner_id=pract.id,
+            appointment_type_id=kind.id,
+            business_id=biz.id,
+            max_attendees=kind.max_attendees,
+            created_at=created,
+            updated_at=created,
+        )
         for pid in rng.sample(pool, min(len(pool), rng.randrange(2, kind.max_attendees + 1))):
             m.Attendee.objects.create(
-                account=account, booking=group, patient_id=pid, created_at=created,
-                updated_at=created, arrived=True if starts < now else None)
+                account=account,
+                booking=group,
+                patient_id=pid,
+                created_at=created,
+                updated_at=created,
+                arrived=True if starts < now else None,
+            )

@@ -7,8 +7,15 @@ from django.urls import path
 from sandbox.cliniko import views, writes
 
 _READ_ONLY = [
-    "practitioners", "users", "businesses", "appointment_types", "group_appointments",
-    "attendees", "invoices", "invoice_items", "taxes",
+    "practitioners",
+    "users",
+    "businesses",
+    "appointment_types",
+    "group_appointments",
+    "attendees",
+    "invoices",
+    "invoice_items",
+    "taxes",
 ]
 
 urlpatterns = [
@@ -20,8 +27,7 @@ urlpatterns = [
     path("individual_appointments", writes.individual_appointments),
     path("individual_appointments/<str:record_id>", writes.individual_appointment),
     path("individual_appointments/<str:record_id>/cancel", writes.individual_appointment_cancel),
-    path("individual_appointments/<str:record_id>/archive",
-         writes.individual_appointment_archive),
+    path("individual_appointments/<str:record_id>/archive", writes.individual_appointment_archive),
     path("practitioners/inactive", views.practitioners_inactive),
     path("bookings", views.bookings_list),
     path("bookings/<str:record_id>", views.bookings_show),

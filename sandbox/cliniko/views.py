@@ -39,24 +39,35 @@ def _parse_id(value: str) -> int:
 
 def _renderer(resource: Resource, ctx: Ctx) -> Any:
     if resource.plural == "businesses":
-        type_ids = [str(i) for i in m.AppointmentType.objects.filter(
-            account=ctx.account, archived_at__isnull=True).order_by("created_at", "id")
-            .values_list("id", flat=True)]
+        type_ids = [
+            str(i)
+            for i in m.AppointmentType.objects.filter(account=ctx.account, archived_at__isnull=True)
+            .order_by("created_at", "id")
+            .values_list("id", flat=True)
+        ]
         return lambda b, base: render.business(b, base, type_ids)
     return resource.render
 
 
 def _list(request: HttpRequest, ctx: Ctx, resource: Resource, qs: QuerySet, path: str) -> dict:
     qs = apply_filters(qs, request.GET.getlist("q[]"), resource.filters, resource.hidden)
-    qs = qs.order_by(*parse_sort(request.GET.get("sort"), request.GET.get("order"),
-                                 resource.sort_columns()))
+    qs = qs.order_by(
+        *parse_sort(request.GET.get("sort"), request.GET.get("order"), resource.sort_columns())
+    )
     page, per_page = page_params(request.GET)
     total = qs.count()
-    rows = list(qs[(page - 1) * per_page: page * per_page])
+    rows = list(qs[(page - 1) * per_page : page * per_page])
     draw = _renderer(resource, ctx)
     items = [draw(row, ctx.base) for row in rows]
-    return envelope(resource.plural, items, total, f"{ctx.base}/{path}",
-                    [(k, v) for k, vs in request.GET.lists() for v in vs], page, per_page)
+    return envelope(
+        resource.plural,
+        items,
+        total,
+        f"{ctx.base}/{path}",
+        [(k, v) for k, vs in request.GET.lists() for v in vs],
+        page,
+        per_page,
+    )
 
 
 def _can_read_users(ctx: Ctx) -> bool:
@@ -125,6 +136,7 @@ def invoice_items_of_invoice(request: HttpRequest, ctx: Ctx, record_id: str) -> 
 
 # --- /bookings: individual and group appointments as one list -----------------
 
+
 def _booking_rows(request: HttpRequest, ctx: Ctx) -> list[tuple[Any, bool]]:
     raw = request.GET.getlist("q[]")
     filters = [parse_filter(r, BOOKING_FILTERS) for r in raw]
@@ -137,8 +149,12 @@ def _booking_rows(request: HttpRequest, ctx: Ctx) -> list[tuple[Any, bool]]:
         # A group appointment has no cancelled state, fields it lacks match only "is null".
         if any(f.op not in ("!?", "*") for f in missing):
             continue
-        qs = apply_filters(resource.queryset(ctx), usable, resource.filters,
-                           tuple(h for h in resource.hidden if h in resource.filters))
+        qs = apply_filters(
+            resource.queryset(ctx),
+            usable,
+            resource.filters,
+            tuple(h for h in resource.hidden if h in resource.filters),
+        )
         rows.extend((row, is_group) for row in qs)
     return rows
 
@@ -146,15 +162,22 @@ def _booking_rows(request: HttpRequest, ctx: Ctx) -> list[tuple[Any, bool]]:
 @endpoint(("GET",))
 def bookings_list(request: HttpRequest, ctx: Ctx) -> dict:
     rows = _booking_rows(request, ctx)
-    terms = parse_sort(request.GET.get("sort"), request.GET.get("order"),
-                       {"created_at", "updated_at", "starts_at", "ends_at", "id"})
+    terms = parse_sort(
+        request.GET.get("sort"),
+        request.GET.get("order"),
+        {"created_at", "updated_at", "starts_at", "ends_at", "id"},
+    )
     for term in reversed(terms):  # stable sorts, least significant key first
         name = term.lstrip("-")
         rows.sort(key=lambda pair, n=name: getattr(pair[0], n), reverse=term.startswith("-"))
     page, per_page = page_params(request.GET)
-    chunk = rows[(page - 1) * per_page: page * per_page]
-    items = [(render.group_appointment if g else render.individual_appointment)(
-        row, ctx.base, as_booking=True) for row, g in chunk]
+    chunk = rows[(page - 1) * per_page : page * per_page]
+    items = [
+        (render.group_appointment if g else render.individual_appointment)(
+            row, ctx.base, as_booking=True
+        )
+        for row, g in chunk
+    ]
     query = [(k, v) for k, vs in request.GET.lists() for v in vs]
     return envelope("bookings", items, len(rows), f"{ctx.base}/bookings", query, page, per_page)
 

@@ -18,10 +18,28 @@ from sandbox.cliniko.views import get_record, resource_list, resource_show
 BLANK = "can’t be blank"  # U+2019, exactly as the real API writes it (#261)
 PHONE_TYPES = {"Fax", "Home", "Mobile", "Other", "Work"}
 PATIENT_TEXT = [
-    "title", "first_name", "last_name", "preferred_first_name", "gender_identity", "sex",
-    "email", "address_1", "address_2", "address_3", "city", "state", "post_code",
-    "country_code", "time_zone", "notes", "appointment_notes", "occupation",
-    "emergency_contact", "old_reference_id", "medicare", "reminder_type",
+    "title",
+    "first_name",
+    "last_name",
+    "preferred_first_name",
+    "gender_identity",
+    "sex",
+    "email",
+    "address_1",
+    "address_2",
+    "address_3",
+    "city",
+    "state",
+    "post_code",
+    "country_code",
+    "time_zone",
+    "notes",
+    "appointment_notes",
+    "occupation",
+    "emergency_contact",
+    "old_reference_id",
+    "medicare",
+    "reminder_type",
 ]
 NULLABLE_TEXT = {"gender_identity", "sex", "email", "time_zone", "medicare"}
 CANCEL_REASONS = set(render.CANCELLATION_REASONS)
@@ -61,12 +79,14 @@ def _apply_patient(p: m.Patient, data: dict, creating: bool) -> None:
     if "patient_phone_numbers" in data:
         phones = data["patient_phone_numbers"] or []
         ok = isinstance(phones, list) and all(
-            isinstance(x, dict) and x.get("phone_type") in PHONE_TYPES for x in phones)
+            isinstance(x, dict) and x.get("phone_type") in PHONE_TYPES for x in phones
+        )
         if ok:
             # PATCH replaces the list (reference gotcha 11: treat as replace).
             p.patient_phone_numbers = [
                 {"phone_type": x["phone_type"], "number": str(x.get("number") or "")}
-                for x in phones]
+                for x in phones
+            ]
         else:
             errors["patient_phone_numbers"] = "is invalid"
     if errors:
@@ -134,7 +154,8 @@ def patient_unarchive(request: HttpRequest, ctx: Ctx, record_id: str) -> dict:
 # --- individual appointments ---------------------------------------------------
 
 _RELATIONS = {
-    "patient_id": (m.Patient, "patient"), "practitioner_id": (m.Practitioner, "practitioner"),
+    "patient_id": (m.Patient, "patient"),
+    "practitioner_id": (m.Practitioner, "practitioner"),
     "appointment_type_id": (m.AppointmentType, "appointment_type"),
     "business_id": (m.Business, "business"),
 }

@@ -27,14 +27,27 @@ log = logging.getLogger(__name__)
 DEFAULT_BASE_URL = "https://api.{shard}.cliniko.com/v1"
 PER_PAGE = 100
 # Which lists hide rows unless asked with `:*` (reference §4.2, §4.4).
-ARCHIVABLE = {"patients", "individual_appointments", "group_appointments", "attendees",
-              "invoices", "invoice_items", "businesses", "appointment_types", "bookings",
-              "contacts", "unavailable_blocks"}
+ARCHIVABLE = {
+    "patients",
+    "individual_appointments",
+    "group_appointments",
+    "attendees",
+    "invoices",
+    "invoice_items",
+    "businesses",
+    "appointment_types",
+    "bookings",
+    "contacts",
+    "unavailable_blocks",
+}
 CANCELLABLE = {"individual_appointments", "attendees", "bookings"}
 _STATUS_WORDS = {
-    400: "rejected the request", 401: "did not accept the API key",
-    403: "refused: the key's user lacks the permission", 404: "found no such record",
-    422: "rejected the data", 429: "is rate limiting this user",
+    400: "rejected the request",
+    401: "did not accept the API key",
+    403: "refused: the key's user lacks the permission",
+    404: "found no such record",
+    422: "rejected the data",
+    429: "is rate limiting this user",
 }
 
 
@@ -73,9 +86,15 @@ class CredentialReport:
 
 class ClinikoClient:
     def __init__(
-        self, api_key: str, user_agent: str, *, shard: str | None = None,
-        base_url: str | None = None, session: requests.Session | None = None,
-        timeout: float = 20.0, pacer: Pacer | None = None,
+        self,
+        api_key: str,
+        user_agent: str,
+        *,
+        shard: str | None = None,
+        base_url: str | None = None,
+        session: requests.Session | None = None,
+        timeout: float = 20.0,
+        pacer: Pacer | None = None,
     ) -> None:
         if not api_key:
             raise ValueError("A Cliniko API key is required.")
@@ -98,8 +117,13 @@ class ClinikoClient:
 
     @classmethod
     def for_connection(cls, connection: Any, **kwargs: Any) -> ClinikoClient:
-        return cls(connection.cliniko_api_key, connection.cliniko_user_agent,
-                   shard=connection.cliniko_shard, base_url=connection.cliniko_base, **kwargs)
+        return cls(
+            connection.cliniko_api_key,
+            connection.cliniko_user_agent,
+            shard=connection.cliniko_shard,
+            base_url=connection.cliniko_base,
+            **kwargs,
+        )
 
     # --- the choke point --------------------------------------------------------
 
@@ -109,13 +133,15 @@ class ClinikoClient:
         parts = urlsplit(path_or_url)
         if (parts.scheme, parts.netloc) != self._origin:
             # Never send the key to another host, even if a link points there.
-            raise ApiError("cliniko", ErrorKind.MALFORMED,
-                           f"Cliniko link points outside {self._origin[1]}; not followed",
-                           path=parts.path)
+            raise ApiError(
+                "cliniko",
+                ErrorKind.MALFORMED,
+                f"Cliniko link points outside {self._origin[1]}; not followed",
+                path=parts.path,
+            )
         return path_or_url
 
-    def _request(self, method: str, path_or_url: str, params: Any = None,
-                 json: Any = None) -> Any:
+    def _request(self, method: str, path_or_url: str, params: Any = None, json: Any = None) -> Any:
         url = self._url(path_or_url)
         path = urlsplit(url).path
         headers = {"Accept": "application/json", "User-Agent": self.user_agent}
@@ -126,19 +152,39 @@ class ClinikoClient:
         self.request_count += 1
         try:
             response = self.session.request(
-                method, url, params=params, json=json, headers=headers, auth=(self._key, ""),
-                timeout=self.timeout, allow_redirects=False)
+                method,
+                url,
+                params=params,
+                json=json,
+                headers=headers,
+                auth=(self._key, ""),
+                timeout=self.timeout,
+                allow_redirects=False,
+            )
         except requests.Timeout:
-            raise ApiError("cliniko", ErrorKind.TIMEOUT,
-                           f"Cliniko {method} {path} timed out after {self.timeout:g}s",
-                           method=method, path=path) from None
+            raise ApiError(
+                "cliniko",
+                ErrorKind.TIMEOUT,
+                f"Cliniko {method} {path} timed out after {self.timeout:g}s",
+                method=method,
+                path=path,
+            ) from None
         except requests.RequestException as exc:
-            raise ApiError("cliniko", ErrorKind.NETWORK,
-                           f"Cliniko {method} {path} failed: {type(exc).__name__}",
-                           method=method, path=path) from None
+            raise ApiError(
+                "cliniko",
+                ErrorKind.NETWORK,
+                f"Cliniko {method} {path} failed: {type(exc).__name__}",
+                method=method,
+                path=path,
+            ) from None
         self.pacer.observe(response.status_code, response.headers)
-        log.debug("cliniko %s %s -> %s in %.0f ms", method, path, response.status_code,
-                  (time.monotonic() - started) * 1000)
+        log.debug(
+            "cliniko %s %s -> %s in %.0f ms",
+            method,
+            path,
+            response.status_code,
+            (time.monotonic() - started) * 1000,
+        )
         if response.status_code >= 300:
             raise self._error(method, path, response)
         if response.status_code == 204 or not response.content:
@@ -146,9 +192,14 @@ class ClinikoClient:
         try:
             return response.json()
         except ValueError:
-            raise ApiError("cliniko", ErrorKind.MALFORMED,
-                           f"Cliniko {method} {path} answered {response.status_code} without JSON",
-                           status=response.status_code, method=method, path=path) from None
+            raise ApiError(
+                "cliniko",
+                ErrorKind.MALFORMED,
+                f"Cliniko {method} {path} answered {response.status_code} without JSON",
+                status=response.status_code,
+                method=method,
+                path=path,
+            ) from None
 
     def _error(self, method: str, path: str, response: requests.Response) -> ApiError:
         status = response.status_code
@@ -188,15 +239,29 @@ class ClinikoClient:
             message += f" [fields: {', '.join(sorted(fields))}]"
         if retry_after is not None:
             message += f"; retry in {retry_after:.0f}s"
-        return ApiError("cliniko", kind, message, status=status, retry_after=retry_after,
-                        method=method, path=path, fields=fields)
+        return ApiError(
+            "cliniko",
+            kind,
+            message,
+            status=status,
+            retry_after=retry_after,
+            method=method,
+            path=path,
+            fields=fields,
+        )
 
     # --- lists -----------------------------------------------------------------
 
     def iter_pages(
-        self, resource: str, *, updated_since: datetime | None = None,
-        include_archived: bool = True, include_cancelled: bool = False,
-        extra_q: Iterable[str] = (), sort: str = "updated_at:asc", path: str | None = None,
+        self,
+        resource: str,
+        *,
+        updated_since: datetime | None = None,
+        include_archived: bool = True,
+        include_cancelled: bool = False,
+        extra_q: Iterable[str] = (),
+        sort: str = "updated_at:asc",
+        path: str | None = None,
     ) -> Iterator[Page]:
         """Yield pages of typed records, `per_page=100`, following `links.next`.
 
@@ -219,9 +284,12 @@ class ClinikoClient:
             body = self._request("GET", url, params=params if first else None)
             first = False
             if not isinstance(body, dict) or not isinstance(body.get(resource), list):
-                raise ApiError("cliniko", ErrorKind.MALFORMED,
-                               f"Cliniko list {resource} lacks its '{resource}' array",
-                               path=urlsplit(self._url(url)).path)
+                raise ApiError(
+                    "cliniko",
+                    ErrorKind.MALFORMED,
+                    f"Cliniko list {resource} lacks its '{resource}' array",
+                    path=urlsplit(self._url(url)).path,
+                )
             items = []
             for raw in body[resource]:
                 record = parse(resource, raw)
@@ -232,8 +300,12 @@ class ClinikoClient:
                 items.append(record)
             next_url = (body.get("links") or {}).get("next")
             total = body.get("total_entries")
-            yield Page(items=items, total_entries=int(total) if total is not None else 0,
-                       next_url=next_url, resource=resource)
+            yield Page(
+                items=items,
+                total_entries=int(total) if total is not None else 0,
+                next_url=next_url,
+                resource=resource,
+            )
             url = next_url
 
     def iter_all(self, resource: str, **kwargs: Any) -> Iterator[Record]:
@@ -243,10 +315,12 @@ class ClinikoClient:
     def patients(self, **kwargs: Any) -> Iterator[Page]:
         return self.iter_pages("patients", **kwargs)
 
-    def individual_appointments(self, *, include_cancelled: bool = True,
-                                **kwargs: Any) -> Iterator[Page]:
-        return self.iter_pages("individual_appointments", include_cancelled=include_cancelled,
-                               **kwargs)
+    def individual_appointments(
+        self, *, include_cancelled: bool = True, **kwargs: Any
+    ) -> Iterator[Page]:
+        return self.iter_pages(
+            "individual_appointments", include_cancelled=include_cancelled, **kwargs
+        )
 
     def invoices(self, **kwargs: Any) -> Iterator[Page]:
         return self.iter_pages("invoices", **kwargs)
@@ -312,8 +386,13 @@ class ClinikoClient:
         except ApiError as exc:
             return CredentialReport(False, self.shard, _credential_problem(exc, self.shard))
         report = CredentialReport(
-            True, self.shard, f"Connected to Cliniko shard {self.shard}.", user_id=me.id,
-            user_name=f"{me.first_name} {me.last_name}".strip(), role=me.role)
+            True,
+            self.shard,
+            f"Connected to Cliniko shard {self.shard}.",
+            user_id=me.id,
+            user_name=f"{me.first_name} {me.last_name}".strip(),
+            role=me.role,
+        )
         try:
             self._request("GET", "users", params={"per_page": 1})
             report.can_read_users = True
@@ -326,17 +405,22 @@ class ClinikoClient:
             report.problems.append(
                 f"This key's user (role: {me.role or 'unknown'}) may not read other users, so "
                 "practitioners' e-mail addresses cannot be resolved and calendar events cannot "
-                "be matched to Fergus users. Use an administrator's API key.")
+                "be matched to Fergus users. Use an administrator's API key."
+            )
         return report
 
 
 def _credential_problem(exc: ApiError, shard: str) -> str:
     if exc.kind == ErrorKind.AUTH:
-        return (f"Cliniko did not accept the API key on shard {shard}. Check that the key is "
-                "complete and still active, and that its -suffix names the right shard.")
+        return (
+            f"Cliniko did not accept the API key on shard {shard}. Check that the key is "
+            "complete and still active, and that its -suffix names the right shard."
+        )
     if exc.status == 400 and "user agent" in exc.message.lower():
-        return ("Cliniko requires a User-Agent with the app name and a contact e-mail; set "
-                "the connection's User-Agent contact e-mail.")
+        return (
+            "Cliniko requires a User-Agent with the app name and a contact e-mail; set "
+            "the connection's User-Agent contact e-mail."
+        )
     if exc.kind == ErrorKind.FORBIDDEN:
         return "The key's user may not use the API (403)."
     if exc.retryable:

@@ -70,8 +70,12 @@ class Record:
 
     @classmethod
     def base(cls, raw: dict) -> dict[str, Any]:
-        return {"id": sid(raw.get("id")) or "", "created_at": when(raw.get("created_at")),
-                "updated_at": when(raw.get("updated_at")), "raw": raw}
+        return {
+            "id": sid(raw.get("id")) or "",
+            "created_at": when(raw.get("created_at")),
+            "updated_at": when(raw.get("updated_at")),
+            "raw": raw,
+        }
 
     @classmethod
     def from_raw(cls, raw: dict) -> Record:
@@ -90,11 +94,16 @@ class Patient(Record):
 
     @classmethod
     def from_raw(cls, raw: dict) -> Patient:
-        return cls(**cls.base(raw), first_name=raw.get("first_name") or "",
-                   last_name=raw.get("last_name") or "", email=raw.get("email") or None,
-                   date_of_birth=day(raw.get("date_of_birth")),
-                   archived_at=when(raw.get("archived_at")), merged_at=when(raw.get("merged_at")),
-                   merged_with_patient_id=link_id(raw, "merged_with_patient"))
+        return cls(
+            **cls.base(raw),
+            first_name=raw.get("first_name") or "",
+            last_name=raw.get("last_name") or "",
+            email=raw.get("email") or None,
+            date_of_birth=day(raw.get("date_of_birth")),
+            archived_at=when(raw.get("archived_at")),
+            merged_at=when(raw.get("merged_at")),
+            merged_with_patient_id=link_id(raw, "merged_with_patient"),
+        )
 
 
 @dataclass
@@ -105,8 +114,12 @@ class Practitioner(Record):
 
     @classmethod
     def from_raw(cls, raw: dict) -> Practitioner:
-        return cls(**cls.base(raw), active=bool(raw.get("active", True)),
-                   user_id=link_id(raw, "user"), display_name=raw.get("display_name") or "")
+        return cls(
+            **cls.base(raw),
+            active=bool(raw.get("active", True)),
+            user_id=link_id(raw, "user"),
+            display_name=raw.get("display_name") or "",
+        )
 
 
 @dataclass
@@ -118,8 +131,13 @@ class User(Record):
 
     @classmethod
     def from_raw(cls, raw: dict) -> User:
-        return cls(**cls.base(raw), email=raw.get("email") or None, role=raw.get("role") or "",
-                   first_name=raw.get("first_name") or "", last_name=raw.get("last_name") or "")
+        return cls(
+            **cls.base(raw),
+            email=raw.get("email") or None,
+            role=raw.get("role") or "",
+            first_name=raw.get("first_name") or "",
+            last_name=raw.get("last_name") or "",
+        )
 
 
 @dataclass
@@ -130,9 +148,12 @@ class Business(Record):
 
     @classmethod
     def from_raw(cls, raw: dict) -> Business:
-        return cls(**cls.base(raw), name=raw.get("business_name") or "",
-                   time_zone_identifier=raw.get("time_zone_identifier") or None,
-                   archived_at=when(raw.get("archived_at")))
+        return cls(
+            **cls.base(raw),
+            name=raw.get("business_name") or "",
+            time_zone_identifier=raw.get("time_zone_identifier") or None,
+            archived_at=when(raw.get("archived_at")),
+        )
 
 
 @dataclass
@@ -143,9 +164,12 @@ class AppointmentType(Record):
 
     @classmethod
     def from_raw(cls, raw: dict) -> AppointmentType:
-        return cls(**cls.base(raw), name=raw.get("name") or "",
-                   duration_in_minutes=raw.get("duration_in_minutes"),
-                   archived_at=when(raw.get("archived_at")))
+        return cls(
+            **cls.base(raw),
+            name=raw.get("name") or "",
+            duration_in_minutes=raw.get("duration_in_minutes"),
+            archived_at=when(raw.get("archived_at")),
+        )
 
 
 @dataclass
@@ -167,14 +191,19 @@ class IndividualAppointment(Record):
         reason = raw.get("cancellation_reason")
         status = raw.get("invoice_status")
         return cls(
-            **cls.base(raw), starts_at=when(raw.get("starts_at")), ends_at=when(raw.get("ends_at")),
-            patient_id=link_id(raw, "patient"), practitioner_id=link_id(raw, "practitioner"),
+            **cls.base(raw),
+            starts_at=when(raw.get("starts_at")),
+            ends_at=when(raw.get("ends_at")),
+            patient_id=link_id(raw, "patient"),
+            practitioner_id=link_id(raw, "practitioner"),
             appointment_type_id=link_id(raw, "appointment_type"),
-            business_id=link_id(raw, "business"), cancelled_at=when(raw.get("cancelled_at")),
+            business_id=link_id(raw, "business"),
+            cancelled_at=when(raw.get("cancelled_at")),
             cancellation_reason=int(reason) if reason not in (None, "") else None,
             archived_at=when(raw.get("archived_at")),
             did_not_arrive=bool(raw.get("did_not_arrive")),
-            invoice_status=int(status) if status not in (None, "") else None)
+            invoice_status=int(status) if status not in (None, "") else None,
+        )
 
 
 @dataclass
@@ -197,16 +226,22 @@ class Invoice(Record):
     def from_raw(cls, raw: dict) -> Invoice:
         number, status = raw.get("number"), raw.get("status")
         return cls(
-            **cls.base(raw), number=int(number) if number not in (None, "") else None,
+            **cls.base(raw),
+            number=int(number) if number not in (None, "") else None,
             status=int(status) if status not in (None, "") else None,
             status_description=raw.get("status_description") or "",
-            issue_date=day(raw.get("issue_date")), net_amount=money(raw.get("net_amount")),
-            tax_amount=money(raw.get("tax_amount")), total_amount=money(raw.get("total_amount")),
-            closed_at=when(raw.get("closed_at")), archived_at=when(raw.get("archived_at")),
-            patient_id=link_id(raw, "patient"), practitioner_id=link_id(raw, "practitioner"),
+            issue_date=day(raw.get("issue_date")),
+            net_amount=money(raw.get("net_amount")),
+            tax_amount=money(raw.get("tax_amount")),
+            total_amount=money(raw.get("total_amount")),
+            closed_at=when(raw.get("closed_at")),
+            archived_at=when(raw.get("archived_at")),
+            patient_id=link_id(raw, "patient"),
+            practitioner_id=link_id(raw, "practitioner"),
             business_id=link_id(raw, "business"),
             # Points at the legacy /appointments/{id}; the id is the individual appointment's.
-            appointment_id=link_id(raw, "appointment"))
+            appointment_id=link_id(raw, "appointment"),
+        )
 
 
 @dataclass
@@ -224,11 +259,17 @@ class InvoiceItem(Record):
     @classmethod
     def from_raw(cls, raw: dict) -> InvoiceItem:
         return cls(
-            **cls.base(raw), invoice_id=link_id(raw, "invoice"), name=raw.get("name") or "",
-            quantity=money(raw.get("quantity")), unit_price=money(raw.get("unit_price")),
-            net_price=money(raw.get("net_price")), tax_name=raw.get("tax_name") or "",
-            tax_rate=money(raw.get("tax_rate")), tax_amount=money(raw.get("tax_amount")),
-            total_including_tax=money(raw.get("total_including_tax")))
+            **cls.base(raw),
+            invoice_id=link_id(raw, "invoice"),
+            name=raw.get("name") or "",
+            quantity=money(raw.get("quantity")),
+            unit_price=money(raw.get("unit_price")),
+            net_price=money(raw.get("net_price")),
+            tax_name=raw.get("tax_name") or "",
+            tax_rate=money(raw.get("tax_rate")),
+            tax_amount=money(raw.get("tax_amount")),
+            total_including_tax=money(raw.get("total_including_tax")),
+        )
 
 
 @dataclass
@@ -239,15 +280,23 @@ class Tax(Record):
     @classmethod
     def from_raw(cls, raw: dict) -> Tax:
         # `amount` is the deprecated spelling of `rate`.
-        return cls(**cls.base(raw), name=raw.get("name") or "",
-                   rate=money(raw.get("rate", raw.get("amount"))))
+        return cls(
+            **cls.base(raw),
+            name=raw.get("name") or "",
+            rate=money(raw.get("rate", raw.get("amount"))),
+        )
 
 
 TYPES: dict[str, type[Record]] = {
-    "patients": Patient, "practitioners": Practitioner, "users": User,
-    "businesses": Business, "appointment_types": AppointmentType,
-    "individual_appointments": IndividualAppointment, "invoices": Invoice,
-    "invoice_items": InvoiceItem, "taxes": Tax,
+    "patients": Patient,
+    "practitioners": Practitioner,
+    "users": User,
+    "businesses": Business,
+    "appointment_types": AppointmentType,
+    "individual_appointments": IndividualAppointment,
+    "invoices": Invoice,
+    "invoice_items": InvoiceItem,
+    "taxes": Tax,
 }
 
 

@@ -59,12 +59,23 @@ def test_it_refuses_to_send_fernet_ciphertext():
 
 @responses.activate
 def test_it_follows_next_links_dedupes_and_tolerates_old_shapes(client):
-    responses.get(f"{B}/patients", json=rebase(load("patients_page1.json")),
-                  match=[matchers.query_param_matcher(
-                      {"q[]": ["updated_at:>=2024-05-01T00:00:00Z", "archived_at:*"],
-                       "sort": "updated_at:asc", "per_page": "100"})])
+    responses.get(
+        f"{B}/patients",
+        json=rebase(load("patients_page1.json")),
+        match=[
+            matchers.query_param_matcher(
+                {
+                    "q[]": ["updated_at:>=2024-05-01T00:00:00Z", "archived_at:*"],
+                    "sort": "updated_at:asc",
+                    "per_page": "100",
+                }
+            )
+        ],
+    )
     responses.get(f"{B}/patients?page=2&per_page=100", json=rebase(load("patients_page2.json")))
-    pages = list(client.patients(updated_since=datetime(2024, 5, 1, 10, tzinfo=UTC).replace(hour=0)))
+    pages = list(
+        client.patients(updated_since=datetime(2024, 5, 1, 10, tzinfo=UTC).replace(hour=0))
+    )
     assert [len(p.items) for p in pages] == [2, 1]  # the repeated row is dropped
     legacy = pages[1].items[0]
     assert legacy.id == "75335355" and legacy.archived_at is None and legacy.date_of_birth is None
@@ -115,7 +126,9 @@ def test_reference_lists_are_typed(client):
 
 @responses.activate
 def test_429_is_retryable_with_the_reset_header(client):
-    responses.get(f"{B}/user", status=429, headers={"X-RateLimit-Reset": str(int(time.time()) + 30)})
+    responses.get(
+        f"{B}/user", status=429, headers={"X-RateLimit-Reset": str(int(time.time()) + 30)}
+    )
     with pytest.raises(Exception) as info:
         client.user()
     err = info.value
@@ -130,11 +143,16 @@ def test_retry_after_wins_when_present(client):
     assert info.value.retry_after == 7
 
 
-@pytest.mark.parametrize("status,kind,retryable", [
-    (500, ErrorKind.SERVER, True), (503, ErrorKind.SERVER, True),
-    (401, ErrorKind.AUTH, False), (403, ErrorKind.FORBIDDEN, False),
-    (404, ErrorKind.NOT_FOUND, False),
-])
+@pytest.mark.parametrize(
+    "status,kind,retryable",
+    [
+        (500, ErrorKind.SERVER, True),
+        (503, ErrorKind.SERVER, True),
+        (401, ErrorKind.AUTH, False),
+        (403, ErrorKind.FORBIDDEN, False),
+        (404, ErrorKind.NOT_FOUND, False),
+    ],
+)
 @responses.activate
 def test_statuses_are_classified(client, status, kind, retryable):
     responses.get(f"{B}/patients/1", status=status, body="")

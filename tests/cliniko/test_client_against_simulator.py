@@ -17,8 +17,9 @@ pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
 
 def _client(sandbox_server, clinic, key=None):
-    return ClinikoClient(key or clinic.api_key, UA,
-                         base_url=f"{sandbox_server}/cliniko/{{shard}}/v1")
+    return ClinikoClient(
+        key or clinic.api_key, UA, base_url=f"{sandbox_server}/cliniko/{{shard}}/v1"
+    )
 
 
 def test_it_reads_every_patient_including_archived_and_merged(sandbox_server, clinic):
@@ -34,8 +35,9 @@ def test_it_reads_every_patient_including_archived_and_merged(sandbox_server, cl
 def test_it_reads_appointments_with_cancellations_and_resolves_link_ids(sandbox_server, clinic):
     client = _client(sandbox_server, clinic)
     appts = [r for p in client.individual_appointments() for r in p.items]
-    assert len(appts) == m.IndividualAppointment.objects.filter(
-        account_id=clinic.account_id).count()
+    assert (
+        len(appts) == m.IndividualAppointment.objects.filter(account_id=clinic.account_id).count()
+    )
     assert all(isinstance(a, IndividualAppointment) and a.patient_id for a in appts)
     assert any(a.cancelled_at for a in appts)
 
@@ -48,7 +50,9 @@ def test_invoice_totals_add_up_in_decimal(sandbox_server, clinic):
     by_invoice: dict[str, Decimal] = {}
     for it in items:
         assert it.net_price + it.tax_amount == it.total_including_tax
-        by_invoice[it.invoice_id] = by_invoice.get(it.invoice_id, Decimal(0)) + it.total_including_tax
+        by_invoice[it.invoice_id] = (
+            by_invoice.get(it.invoice_id, Decimal(0)) + it.total_including_tax
+        )
     for inv in invoices:
         assert isinstance(inv, Invoice)
         assert inv.net_amount + inv.tax_amount == inv.total_amount == by_invoice[inv.id]
@@ -62,8 +66,9 @@ def test_it_reads_only_changes_incrementally_after_edits(sandbox_server, clinic)
     target = full[0]
     r = client.update("patients", target.id, {"notes": "Gate code changed"})
     assert r.updated_at >= target.updated_at
-    changed = [r for p in client.patients(updated_since=watermark - timedelta(seconds=5))
-               for r in p.items]
+    changed = [
+        r for p in client.patients(updated_since=watermark - timedelta(seconds=5)) for r in p.items
+    ]
     assert target.id in {r.id for r in changed}
     assert len(changed) < len(full)
 
@@ -78,8 +83,9 @@ def test_credentials_report_the_user_and_whether_users_are_readable(sandbox_serv
 
 def test_credentials_explain_a_key_for_another_shard(sandbox_server, clinic):
     key = clinic.api_key.rsplit("-", 1)[0] + "-au2"
-    report = ClinikoClient(key, UA, base_url=f"{sandbox_server}/cliniko/{{shard}}/v1"
-                           ).test_credentials()
+    report = ClinikoClient(
+        key, UA, base_url=f"{sandbox_server}/cliniko/{{shard}}/v1"
+    ).test_credentials()
     assert not report.ok and "shard au2" in report.message
 
 

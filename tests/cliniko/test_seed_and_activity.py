@@ -24,12 +24,18 @@ def test_seeding_the_same_seed_twice_reuses_the_clinic():
 
 def test_seeding_is_deterministic_in_content():
     a = seed_clinic(patients=20, seed=11)
-    names_a = list(m.Patient.objects.filter(account_id=a.account_id)
-                   .order_by("created_at", "id").values_list("first_name", "last_name", "state"))
+    names_a = list(
+        m.Patient.objects.filter(account_id=a.account_id)
+        .order_by("created_at", "id")
+        .values_list("first_name", "last_name", "state")
+    )
     m.Account.objects.filter(pk=a.account_id).delete()
     b = seed_clinic(patients=20, seed=11)
-    names_b = list(m.Patient.objects.filter(account_id=b.account_id)
-                   .order_by("created_at", "id").values_list("first_name", "last_name", "state"))
+    names_b = list(
+        m.Patient.objects.filter(account_id=b.account_id)
+        .order_by("created_at", "id")
+        .values_list("first_name", "last_name", "state")
+    )
     assert sorted(names_a) == sorted(names_b)
 
 
@@ -45,8 +51,9 @@ def test_the_clinic_is_realistically_varied():
     appts = m.IndividualAppointment.objects.filter(account_id=clinic.account_id)
     assert appts.filter(cancelled_at__isnull=False).exists()
     assert appts.filter(did_not_arrive=True).exists()
-    statuses = set(m.Invoice.objects.filter(account_id=clinic.account_id)
-                   .values_list("status", flat=True))
+    statuses = set(
+        m.Invoice.objects.filter(account_id=clinic.account_id).values_list("status", flat=True)
+    )
     assert statuses == {10, 20, 30, 40}
     assert m.InvoiceItem.objects.filter(account_id=clinic.account_id, tax_name="GST").exists()
 

@@ -19,14 +19,16 @@ TS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
 
 def test_a_bad_key_gets_401_with_the_rails_body(api):
-    r = requests.get(f"{api.base}/patients", auth=("nope-au1", ""), headers={"User-Agent": UA},
-                     timeout=5)
+    r = requests.get(
+        f"{api.base}/patients", auth=("nope-au1", ""), headers={"User-Agent": UA}, timeout=5
+    )
     assert r.status_code == 401 and r.text.startswith("HTTP Basic: Access denied.")
 
 
 def test_a_non_empty_password_is_refused(api):
-    r = requests.get(f"{api.base}/user", auth=(api.clinic.api_key, "x"),
-                     headers={"User-Agent": UA}, timeout=5)
+    r = requests.get(
+        f"{api.base}/user", auth=(api.clinic.api_key, "x"), headers={"User-Agent": UA}, timeout=5
+    )
     assert r.status_code == 401
 
 
@@ -45,8 +47,9 @@ def test_a_key_naming_another_shard_or_sent_to_another_shard_is_not_found(api):
 
 @pytest.mark.parametrize("agent", ["", "python-requests/2.32", "My App", "My App (not-an-email)"])
 def test_a_user_agent_without_name_and_email_is_refused(api, agent):
-    r = requests.get(f"{api.base}/user", auth=(api.clinic.api_key, ""),
-                     headers={"User-Agent": agent}, timeout=5)
+    r = requests.get(
+        f"{api.base}/user", auth=(api.clinic.api_key, ""), headers={"User-Agent": agent}, timeout=5
+    )
     assert r.status_code == 400 and r.json() == {"message": "Requires a user agent"}
 
 
@@ -58,7 +61,10 @@ def test_lists_use_the_envelope_with_absolute_links_preserving_the_query(api):
     r = api.get("patients", params={"per_page": 10, "page": 2, "q[]": "archived_at:*"}).json()
     assert set(r) == {"patients", "total_entries", "links"} and len(r["patients"]) == 10
     links = r["links"]
-    assert links["self"].startswith("http://127.0.0.1") and "q%5B%5D=archived_at%3A%2A" in links["next"]
+    assert (
+        links["self"].startswith("http://127.0.0.1")
+        and "q%5B%5D=archived_at%3A%2A" in links["next"]
+    )
     assert "page=1" in links["previous"] and "page=3" in links["next"]
 
 
@@ -91,19 +97,22 @@ def test_default_order_is_created_at_ascending(api):
     assert [r["created_at"] for r in rows] == sorted(r["created_at"] for r in rows)
 
 
-@pytest.mark.parametrize("flt,check", [
-    ("updated_at:>=2000-01-01T00:00:00Z", lambda p: True),
-    ("updated_at:>2100-01-01T00:00:00Z", lambda p: False),
-    ("created_at:<2100-01-01T00:00:00Z", lambda p: True),
-    ("created_at:<=2000-01-01T00:00:00Z", lambda p: False),
-    ("email:?", lambda p: p["email"] is not None),
-    ("email:!?", lambda p: p["email"] is None),
-    ("last_name:~a", lambda p: "a" in p["last_name"].lower()),
-    ("last_name:~~%e%", lambda p: "e" in p["last_name"].lower()),
-    ("date_of_birth:=****-05-**", lambda p: p["date_of_birth"][5:7] == "05"),
-    ("date_of_birth:>=1980-01-01", lambda p: p["date_of_birth"] >= "1980-01-01"),
-    ("date_of_birth:<1980-01-01", lambda p: p["date_of_birth"] < "1980-01-01"),
-])
+@pytest.mark.parametrize(
+    "flt,check",
+    [
+        ("updated_at:>=2000-01-01T00:00:00Z", lambda p: True),
+        ("updated_at:>2100-01-01T00:00:00Z", lambda p: False),
+        ("created_at:<2100-01-01T00:00:00Z", lambda p: True),
+        ("created_at:<=2000-01-01T00:00:00Z", lambda p: False),
+        ("email:?", lambda p: p["email"] is not None),
+        ("email:!?", lambda p: p["email"] is None),
+        ("last_name:~a", lambda p: "a" in p["last_name"].lower()),
+        ("last_name:~~%e%", lambda p: "e" in p["last_name"].lower()),
+        ("date_of_birth:=****-05-**", lambda p: p["date_of_birth"][5:7] == "05"),
+        ("date_of_birth:>=1980-01-01", lambda p: p["date_of_birth"] >= "1980-01-01"),
+        ("date_of_birth:<1980-01-01", lambda p: p["date_of_birth"] < "1980-01-01"),
+    ],
+)
 def test_every_filter_operator_selects_matching_rows(api, flt, check):
     rows = api.get("patients", params={"q[]": flt, "per_page": 100}).json()["patients"]
     everyone = api.get("patients", params={"per_page": 100}).json()["patients"]
@@ -146,13 +155,17 @@ def test_an_unlisted_field_is_not_filterable(api):
 
 
 def test_datetime_filters_have_no_equals(api):
-    assert api.get("patients", params={"q[]": "updated_at:=2020-01-01T00:00:00Z"}).status_code == 400
+    assert (
+        api.get("patients", params={"q[]": "updated_at:=2020-01-01T00:00:00Z"}).status_code == 400
+    )
 
 
 def test_archived_patients_are_hidden_unless_asked_for(api):
     pid = api.get("patients").json()["patients"][0]["id"]
     assert api.post(f"patients/{pid}/archive").status_code == 204
-    assert pid not in {p["id"] for p in api.get("patients", params={"per_page": 100}).json()["patients"]}
+    assert pid not in {
+        p["id"] for p in api.get("patients", params={"per_page": 100}).json()["patients"]
+    }
     shown = api.get("patients", params={"q[]": "archived_at:*", "per_page": 100}).json()["patients"]
     assert pid in {p["id"] for p in shown}
     back = api.post(f"patients/{pid}/unarchive")
@@ -162,8 +175,9 @@ def test_archived_patients_are_hidden_unless_asked_for(api):
 def test_merged_patients_are_archived_and_point_at_the_survivor(api):
     account = m.Account.objects.get(pk=api.clinic.account_id)
     a, b = m.Patient.objects.filter(account=account, archived_at__isnull=True)[:2]
-    m.Patient.objects.filter(pk=a.pk).update(archived_at=b.updated_at, merged_at=b.updated_at,
-                                             merged_with_patient_id=b.pk)
+    m.Patient.objects.filter(pk=a.pk).update(
+        archived_at=b.updated_at, merged_at=b.updated_at, merged_with_patient_id=b.pk
+    )
     got = api.get(f"patients/{a.pk}").json()
     assert got["merged_at"] and got["merged_with_patient"]["links"]["self"].endswith(str(b.pk))
 
@@ -175,8 +189,9 @@ def test_cancelled_appointments_are_hidden_unless_asked_for(api):
     assert r.status_code == 204
     after = api.get("individual_appointments", params={"per_page": 100}).json()
     assert appt not in {a["id"] for a in after["individual_appointments"]}
-    shown = api.get("individual_appointments",
-                    params={"q[]": "cancelled_at:*", "per_page": 100}).json()
+    shown = api.get(
+        "individual_appointments", params={"q[]": "cancelled_at:*", "per_page": 100}
+    ).json()
     row = next(a for a in shown["individual_appointments"] if a["id"] == appt)
     assert row["cancellation_reason_description"] == "COVID-19 related"
 
@@ -188,15 +203,22 @@ def test_cancelling_needs_a_known_reason(api):
 
 
 def test_create_answers_201_with_location_and_validation_422(api):
-    r = api.post("patients", json={"first_name": "Zoë", "last_name": "O’Brien",
-                                   "patient_phone_numbers": [{"phone_type": "Mobile",
-                                                              "number": "0412 345 678"}]})
+    r = api.post(
+        "patients",
+        json={
+            "first_name": "Zoë",
+            "last_name": "O’Brien",
+            "patient_phone_numbers": [{"phone_type": "Mobile", "number": "0412 345 678"}],
+        },
+    )
     assert r.status_code == 201 and r.headers["Location"] == r.json()["links"]["self"]
     assert r.json()["patient_phone_numbers"][0]["normalized_number"] == "61412345678"
     bad = api.post("patients", json={"first_name": ""})
     assert bad.status_code == 422
-    assert bad.json() == {"message": "Validation Failed",
-                          "errors": {"first_name": "can’t be blank", "last_name": "can’t be blank"}}
+    assert bad.json() == {
+        "message": "Validation Failed",
+        "errors": {"first_name": "can’t be blank", "last_name": "can’t be blank"},
+    }
 
 
 def test_patch_and_put_update_and_bump_updated_at(api):
@@ -216,8 +238,10 @@ def test_delete_is_a_deprecated_archive(api):
 
 def test_appointments_can_be_created_and_default_their_end(api):
     ref = api.get("individual_appointments").json()["individual_appointments"][0]
-    body = {k: ref[k]["links"]["self"].rsplit("/", 1)[1]
-            for k in ("patient", "practitioner", "appointment_type", "business")}
+    body = {
+        k: ref[k]["links"]["self"].rsplit("/", 1)[1]
+        for k in ("patient", "practitioner", "appointment_type", "business")
+    }
     body = {f"{k}_id": v for k, v in body.items()} | {"starts_at": "2030-01-01T00:00:00Z"}
     r = api.post("individual_appointments", json=body)
     assert r.status_code == 201 and r.json()["ends_at"] > r.json()["starts_at"]
@@ -232,11 +256,19 @@ def test_unknown_records_are_404(api):
 
 
 def test_a_non_admin_key_cannot_read_other_users(api):
-    r = requests.get(f"{api.base}/users", auth=(api.clinic.limited_api_key, ""),
-                     headers={"User-Agent": UA}, timeout=5)
+    r = requests.get(
+        f"{api.base}/users",
+        auth=(api.clinic.limited_api_key, ""),
+        headers={"User-Agent": UA},
+        timeout=5,
+    )
     assert r.status_code == 403
-    me = requests.get(f"{api.base}/user", auth=(api.clinic.limited_api_key, ""),
-                      headers={"User-Agent": UA}, timeout=5)
+    me = requests.get(
+        f"{api.base}/user",
+        auth=(api.clinic.limited_api_key, ""),
+        headers={"User-Agent": UA},
+        timeout=5,
+    )
     assert me.status_code == 200
 
 
@@ -261,10 +293,14 @@ def test_the_rate_limit_answers_429_with_a_reset_time(api):
     assert int(reset) >= int(time.time())
 
 
-@pytest.mark.parametrize("fields,status", [
-    ({"outage_seconds": 30}, 503), ({"storm_seconds": 30}, 429),
-    ({"error_rate": 1.0, "error_status": 502}, 502),
-])
+@pytest.mark.parametrize(
+    "fields,status",
+    [
+        ({"outage_seconds": 30}, 503),
+        ({"storm_seconds": 30}, 429),
+        ({"error_rate": 1.0, "error_status": 502}, 502),
+    ],
+)
 def test_faults_are_injected_per_account(api, fields, status):
     from sandbox.control import parse_fault_values
 
