@@ -143,7 +143,7 @@ class ConnectionMappingsAdmin(AuditedInlinesMixin, admin.ModelAdmin):
         info = self.opts.app_label, self.opts.model_name
         return [
             path("<path:object_id>/preview/", self.admin_site.admin_view(self.preview),
-                 name="%s_%s_preview" % info),
+                 name=f"{info[0]}_{info[1]}_preview"),
             *super().get_urls(),
         ]
 
