@@ -16,7 +16,8 @@ from tests.mappings.helpers import run
 scalars = st.one_of(
     st.none(), st.text(), st.just(""), st.integers(min_value=-(10**19), max_value=10**19),
     st.integers(min_value=10**18, max_value=10**19 - 1).map(str),  # 19-digit ids
-    st.booleans(), st.floats(allow_nan=True), st.text(alphabet="+0123456789 ()-.ext#*", max_size=30),
+    st.booleans(), st.floats(allow_nan=True),
+    st.text(alphabet="+0123456789 ()-.ext#*", max_size=30),
 )
 values = st.one_of(scalars, st.lists(scalars, max_size=3),
                    st.dictionaries(st.text(max_size=5), scalars, max_size=3))
@@ -55,7 +56,8 @@ phone_like = st.text(alphabet="+0123456789 ()-./xX", max_size=25)
 
 
 @settings(max_examples=80, deadline=None)
-@given(number=phone_like, phone_type=st.sampled_from(["Mobile", "Home", "Work", "Fax", "Other", ""]))
+@given(number=phone_like,
+       phone_type=st.sampled_from(["Mobile", "Home", "Work", "Fax", "Other", ""]))
 def test_it_reports_every_phone_it_cannot_format_and_never_drops_one_silently(number, phone_type):
     entry = {"phone_type": phone_type, "number": number, "normalized_number": None}
     items, problems = run("phone_contact_items", [[entry]], {"invalid": "omit"})
@@ -73,7 +75,8 @@ def test_it_keeps_invalid_phones_as_typed_when_configured(number) -> None:
         assert result == " ".join(number.split())
 
 
-line = st.text(alphabet=st.characters(codec="utf-8", exclude_characters=",\r\n\x1c\x1d\x1e\x85\u2028\u2029"),
+LINE_BREAKS = ",\r\n\x1c\x1d\x1e\x85\u2028\u2029"
+line = st.text(alphabet=st.characters(codec="utf-8", exclude_characters=LINE_BREAKS),
                min_size=1, max_size=30).map(lambda s: " ".join(s.split())).filter(bool)
 
 
