@@ -88,8 +88,9 @@ DEFAULT_RULES: dict[str, list[tuple[list[str], str, dict[str, Any], str, str]]] 
         (["$invoice_items"], "invoice_line_items", {"is_labour": False, "with_code": True},
          "lineItems", ""),
         (["net_amount", "tax_amount", "total_amount", "$invoice_items"], "gst_check",
-         {"rate": "10", "on_mismatch": "error"}, "@gst",
-         "Fergus tax is invoice-level: mixed or GST-free invoices are reported."),
+         {"rate": "10", "on_mismatch": "warning"}, "@gst",
+         "Fergus tax is invoice-level: mixed or GST-free invoices are pushed with their net "
+         "prices and reported (run warnings, reconciliation) rather than held back."),
         (["status"], "lookup", {"table": "invoice_status"}, "@expected_fergus_status",
          "What reconciliation expects the Fergus invoice status to be."),
     ],
