@@ -42,14 +42,6 @@ def _client(connection: Any) -> Any:
     return client_class.for_connection(connection)
 
 
-def _get(client: Any, path: str, params: dict[str, Any] | None = None) -> Any:
-    for name in ("get_json", "get"):
-        method = getattr(client, name, None)
-        if callable(method):
-            return method(path, params=params) if params else method(path)
-    raise PreviewUnavailable("The Cliniko client has no get method.")
-
-
 def default_record_source(connection: Any, kind: str, query: str) -> list[dict[str, Any]]:
     """Records matching an id (digits), an e-mail (patients) or a name (patients)."""
     client = _client(connection)
@@ -57,19 +49,41 @@ def default_record_source(connection: Any, kind: str, query: str) -> list[dict[s
     query = query.strip()
     try:
         if query.isdigit():
-            record = _get(client, f"/{resource}/{query}")
-            return [record] if isinstance(record, dict) else []
+            return [client.get(resource, query).raw]
         if resource != "patients":
             raise PreviewUnavailable("Search appointments and invoices by id.")
         field = "email" if "@" in query else "last_name"
-        page = _get(client, f"/{resource}", {"q[]": f"{field}:~{query}", "per_page": 10})
+        pages = client.iter_pages(resource, extra_q=[f"{field}:~{query}"],
+                                  sort="last_name:asc")
+        page = next(iter(pages), None)
     except PreviewUnavailable:
         raise
     except Exception as exc:  # the client's errors: say which kind, not the detail
         logger.info("preview fetch failed for connection %s (%s)", connection.pk,
                     type(exc).__name__)
         raise PreviewUnavailable(f"Cliniko could not be asked ({type(exc).__name__}).") from exc
-    return list((page or {}).get(resource, []))[:10]
+    return [record.raw for record in (page.items if page else [])][:10]
+
+
+def cached_related(connection: Any, kind: str, record: dict[str, Any]) -> dict[str, Any]:
+    """Related staff and clinic records from the sync's reference cache (no API calls)."""
+    from sync.push.base import link_id
+    from sync.references import References
+
+    refs = References(connection)
+    related: dict[str, Any] = {}
+    business = refs.business(link_id(record, "business"))
+    if business:
+        related["business"] = business
+    if kind == APPOINTMENT_EVENT:
+        practitioner_id = link_id(record, "practitioner")
+        related.update(
+            practitioner=refs.practitioner(practitioner_id),
+            practitioner_user=refs.practitioner_user(practitioner_id),
+            appointment_type=refs.appointment_type(link_id(record, "appointment_type")),
+            fergus_user_id=refs.fergus_user_for_practitioner(practitioner_id),
+        )
+    return related
 
 
 PREVIEW_RECORD_SOURCE: Callable[[Any, str, str], list[dict[str, Any]]] = default_record_source
@@ -95,6 +109,7 @@ def preview_context(connection: Any, kind: str, record: dict[str, Any],
         context["invoice_items"] = []
     if kind == APPOINTMENT_EVENT:
         context.update({"appointment_type": {}, "practitioner": {}})
+    context.update(cached_related(connection, kind, record))
     context.update(extra or {})
     business_zone = (context.get("business") or {}).get("time_zone_identifier")
     if business_zone:
