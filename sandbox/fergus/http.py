@@ -38,7 +38,9 @@ class ValidationProblem(Problem):
 
 
 def required(prop: str, where: str = "body") -> ValidationProblem:
-    return ValidationProblem(f"Validation Failed: [<{where}>: must have required property '{prop}'].")
+    return ValidationProblem(
+        f"Validation Failed: [<{where}>: must have required property '{prop}']."
+    )
 
 
 def bad(message: str) -> ValidationProblem:
@@ -106,8 +108,10 @@ def parse_body(request: HttpRequest) -> dict | None:
     try:
         data = json.loads(raw)
     except ValueError as exc:
-        raise Problem(400, {"error": "Bad Request", "message": "Body is not valid JSON but "
-                            "content-type is set to 'application/json'", "statusCode": 400}) from exc
+        raise Problem(400, {
+            "error": "Bad Request", "statusCode": 400,
+            "message": "Body is not valid JSON but content-type is set to 'application/json'",
+        }) from exc
     if not isinstance(data, dict):
         raise bad("Validation Failed: [<body>: must be object].")
     return data

@@ -14,6 +14,7 @@ import math
 import re
 import time
 from collections.abc import Callable
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone

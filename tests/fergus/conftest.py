@@ -29,10 +29,13 @@ class Sim:
     def scope(self) -> str:
         return f"fergus:{self.company_id}"
 
-    def call(self, method: str, path: str, token: str | None = None, **kw: Any) -> requests.Response:
+    def call(
+        self, method: str, path: str, token: str | None = None, **kw: Any
+    ) -> requests.Response:
         headers = kw.pop("headers", {})
         headers.setdefault("Authorization", f"Bearer {token or self.token}")
-        return requests.request(method, f"{self.base}{path}", headers=headers, timeout=10,
+        kw.setdefault("timeout", 10)
+        return requests.request(method, f"{self.base}{path}", headers=headers,
                                 allow_redirects=False, **kw)
 
     def switch(self, **switches: Any) -> None:
