@@ -30,7 +30,10 @@ MAX_PAGES = 10_000
 _EMAIL = re.compile(r"[^\s@'\"]+@[^\s@'\"]+")
 _QUERY = re.compile(r"\?\S*")
 _PROP = re.compile(r"(?:<body>/|property ')([A-Za-z0-9_]+)")
-_VALIDATION_HINTS = ("validation", "must ", "required", "must be one of", "invalid")
+# Words of Fergus validation messages ("Validation Failed: [...]", "The jobType must be one
+# of ...", "The address1 must not be empty", "The customerId does not exist").
+_VALIDATION_HINTS = ("validation", "must ", "required", "invalid", "does not exist",
+                     "not allowed")
 
 
 @dataclass
