@@ -10,6 +10,10 @@ from typing import Any
 import pytest
 import requests
 
+# Flushing only the simulator's apps between tests (and skipping the post-migrate signal that
+# rebuilds roles and permissions) keeps the simulator tests fast.
+SIM_APPS = ["sandbox", "sandbox.fergus"]
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "fergus"
 
 

@@ -10,9 +10,12 @@ import pytest
 from sandbox.faults import faults_set
 from sync.clients.base import ApiError, ErrorKind
 from sync.clients.fergus import FergusClient
+from tests.fergus.conftest import SIM_APPS
 from tests.fergus.sim_data import customer
 
-pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+pytestmark = pytest.mark.django_db(
+    transaction=True, databases="__all__", available_apps=SIM_APPS
+)
 SYD = ZoneInfo("Australia/Sydney")
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from tests.fergus.conftest import SIM_APPS
 from tests.fergus.sim_data import make_job
 
-pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+pytestmark = pytest.mark.django_db(
+    transaction=True, databases="__all__", available_apps=SIM_APPS
+)
 
 
 def _event(sim, start="2026-03-26T22:00:00Z", end="2026-03-26T22:45:00Z", **extra):

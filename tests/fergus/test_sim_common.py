@@ -11,9 +11,12 @@ from django.utils import timezone
 
 from sandbox.faults import faults_set
 from sandbox.fergus.models import Token
+from tests.fergus.conftest import SIM_APPS
 from tests.fergus.sim_data import customer
 
-pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+pytestmark = pytest.mark.django_db(
+    transaction=True, databases="__all__", available_apps=SIM_APPS
+)
 
 
 def test_it_answers_401_without_a_token(sim):

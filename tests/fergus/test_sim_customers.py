@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 
 from sandbox.fergus.models import Customer
+from tests.fergus.conftest import SIM_APPS
 from tests.fergus.sim_data import customer, make_job
 
-pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+pytestmark = pytest.mark.django_db(
+    transaction=True, databases="__all__", available_apps=SIM_APPS
+)
 
 ADDRESS = {"address1": "1 Harbour St", "addressCity": "Sydney", "addressRegion": "NSW",
            "addressPostcode": "2000", "addressCountry": "Australia"}

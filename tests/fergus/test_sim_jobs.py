@@ -6,9 +6,12 @@ import time
 
 import pytest
 
+from tests.fergus.conftest import SIM_APPS
 from tests.fergus.sim_data import make_customer_site, make_job, site
 
-pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+pytestmark = pytest.mark.django_db(
+    transaction=True, databases="__all__", available_apps=SIM_APPS
+)
 
 
 def test_site_create_requires_default_contact_names_and_address1(sim):

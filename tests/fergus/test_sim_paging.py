@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 
 from sandbox.fergus.models import Company, Customer
+from tests.fergus.conftest import SIM_APPS
 
-pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+pytestmark = pytest.mark.django_db(
+    transaction=True, databases="__all__", available_apps=SIM_APPS
+)
 
 
 def _customers(sim, n):

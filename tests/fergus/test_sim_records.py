@@ -10,9 +10,12 @@ import requests
 from sandbox.fergus import backdoor
 from sandbox.fergus.models import Company, User
 from sandbox.fergus.seed import seed_company
+from tests.fergus.conftest import SIM_APPS
 from tests.fergus.sim_data import customer, make_job
 
-pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
+pytestmark = pytest.mark.django_db(
+    transaction=True, databases="__all__", available_apps=SIM_APPS
+)
 
 
 def _charge_up(sim, lines=((Decimal("95.50"), Decimal("2")), (Decimal("10.05"), Decimal("1")))):
