@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,7 +143,9 @@ def users_patch(ctx: Ctx, user_id: int) -> HttpResponse:
 
 # --- contacts ----------------------------------------------------------------
 
-_item_seq = [0]
+# Contact items have ids but no table of their own: a process-wide counter seeded from the
+# clock keeps them unique across restarts of the sandbox.
+_item_ids = itertools.count(int(time.time()) % 10**6 * 1000)
 
 
 def _contact_items(items: Any, types: tuple[str, ...] = CONTACT_TYPES) -> list[dict]:
@@ -157,9 +161,7 @@ def _contact_items(items: Any, types: tuple[str, ...] = CONTACT_TYPES) -> list[d
         if item["contactType"] not in types:
             allowed = ", ".join(f"'{t}'" for t in types)
             raise bad(f"The contactType must be one of {allowed}")
-        _item_seq[0] += 1
-        out.append({"id": item.get("id") or int(timezone.now().timestamp() * 1000) % 10**9
-                    + _item_seq[0], "contactType": item["contactType"],
+        out.append({"id": item.get("id") or next(_item_ids), "contactType": item["contactType"],
                     "contactValue": str(item.get("contactValue") or "")})
     return out
 
