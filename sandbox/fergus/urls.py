@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+"""Mounted at /fergus/ by sandbox.urls. The back door comes first; everything else is the API."""
 
-urlpatterns: list = []
+from django.urls import path, re_path
+
+from sandbox.fergus import backdoor, views
+
+urlpatterns = [
+    path("_backdoor/<str:action>", backdoor.backdoor_view, name="fergus-backdoor"),
+    re_path(r"^(?P<path>.*)$", views.dispatch, name="fergus-api"),
+]
