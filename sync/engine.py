@@ -206,7 +206,7 @@ def connection_backfill(connection: Connection, *, progress: Callable[[int, int]
             break
         due = WorkItem.objects.filter(connection=connection, state__in=WorkItem.OPEN_STATES,
                                       next_attempt_at__isnull=True).exists()
-        if complete and not due and run.fetched == 0:
+        if complete and not due and run.queued == 0:
             break
     return runs
 

@@ -78,9 +78,11 @@ def _already_seen(connection: Connection, object_type: str,
         ).values_list("cliniko_id", "source_updated_at")
     }
     waiting: dict[str, datetime | None] = {}
+    # Any item, settled or not: a change already skipped by a filter, delivered or
+    # dead-lettered at this updated_at is not queued again (replay is explicit).
     for cid, ts in WorkItem.objects.filter(
         connection=connection, object_type=object_type, cliniko_id__in=ids,
-        state__in=[*WorkItem.OPEN_STATES, WorkItem.State.IN_FLIGHT, WorkItem.State.HELD],
+        source_updated_at__isnull=False,
     ).values_list("cliniko_id", "source_updated_at"):
         if ts and (waiting.get(cid) is None or ts > waiting[cid]):
             waiting[cid] = ts

@@ -51,7 +51,7 @@ def find_existing(ctx: PushContext, cliniko_id: str, payload: dict) -> int | Non
     email = _email(payload)
     if not email:
         return None
-    customer = ctx.fergus.customer_find_by_email(email)
+    customer = ctx.fergus.customer_find_by_email(email, full_scan=False)
     if customer is None:
         return None
     owner = _marker_owner(ctx, customer.id)
