@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from sync.breaker import breaker_gate, breaker_observe
 from sync.clients.base import ApiError, ErrorKind
 from sync.counting import CountingPacer
 from sync.lease import lease_acquire, lease_release, worker_identity
@@ -31,6 +32,7 @@ from sync.outbox import (
 from sync.pull import connection_pull
 from sync.push import Outcome, PushContext, Skip, item_push
 from sync.references import References, references_refresh, references_stale
+from sync.retry import DEFAULT_POLICY, RetryPolicy, policy_for
 
 log = logging.getLogger("sync.engine")
 LEASE_SECONDS = 240
@@ -65,7 +67,8 @@ def _safe_trace(exc: BaseException) -> str:
     return "".join(traceback.format_tb(exc.__traceback__))[-2000:]
 
 
-def _push_one(ctx: PushContext, run: SyncRun, clients: Clients, item: WorkItem) -> bool:
+def _push_one(ctx: PushContext, run: SyncRun, clients: Clients, item: WorkItem,
+              policy: RetryPolicy = DEFAULT_POLICY) -> bool:
     """Push one item and settle it. True when it failed for a retryable reason."""
     started = time.monotonic()
     before = (clients.cliniko_count.count, clients.fergus_count.count)
@@ -91,24 +94,28 @@ def _push_one(ctx: PushContext, run: SyncRun, clients: Clients, item: WorkItem) 
             run.unchanged += 1
         return False
     except ApiError as exc:
+        breaker_observe(ctx.connection.pk, exc)
         if exc.kind in (ErrorKind.AUTH, ErrorKind.FORBIDDEN):
             # The key, not the record: stop the pass, keep the item.
             work_item_release(item)
             raise
-        state = work_item_failed(item, exc, stats())
+        state = work_item_failed(item, exc, stats(), policy=policy)
         run.failed += 1
         run.dead += int(state == WorkItem.State.DEAD)
         log.warning("work item %s (%s %s) failed: %s", item.pk, item.object_type,
                     item.cliniko_id, exc)
         return exc.retryable
     except Exception as exc:  # a bug must cost one item, not the run
-        state = work_item_failed(item, exc, stats())
+        state = work_item_failed(item, exc, stats(), policy=policy)
         run.failed += 1
         run.dead += int(state == WorkItem.State.DEAD)
         log.error("work item %s failed with %s\n%s", item.pk, type(exc).__name__,
                   _safe_trace(exc))
         return False
-    work_item_done(item, outcome.action, stats())
+    done_stats = stats()
+    work_item_done(item, outcome.action, done_stats)
+    if done_stats.fergus_requests:
+        breaker_observe(ctx.connection.pk, None, api="fergus")
     counter = COUNTED_ACTIONS.get(outcome.action, "updated")
     setattr(run, counter, getattr(run, counter) + 1)
     for warning in outcome.warnings:
@@ -125,18 +132,25 @@ def push_due(ctx: PushContext, run: SyncRun, clients: Clients, *, worker: str,
     """
     pushed = 0
     failures_in_a_row = 0
+    policy = policy_for(ctx.connection)
     while pushed < limit and time.monotonic() < deadline:
-        batch = work_items_claim(ctx.connection, worker=worker, limit=min(25, limit - pushed))
+        # Fergus's circuit breaker: while open, only one probe item per interval.
+        gate = breaker_gate(ctx.connection.pk, "fergus")
+        if gate == "open":
+            return
+        size = 1 if gate == "probe" else min(25, limit - pushed)
+        batch = work_items_claim(ctx.connection, worker=worker, limit=size)
         if not batch:
             return
         for index, item in enumerate(batch):
             if time.monotonic() >= deadline or failures_in_a_row >= 3:
                 for rest in batch[index:]:
-                    work_item_release(rest, delay_seconds=30 if failures_in_a_row >= 3 else 0)
+                    work_item_release(rest, delay_seconds=min(30.0, policy.cap_seconds)
+                                      if failures_in_a_row >= 3 else 0)
                 return
             pushed += 1
-            failures_in_a_row = failures_in_a_row + 1 if _push_one(ctx, run, clients,
-                                                                   item) else 0
+            failures_in_a_row = failures_in_a_row + 1 if _push_one(ctx, run, clients, item,
+                                                                   policy) else 0
 
 
 def connection_sync(connection: Connection, *, kind: str = SyncRun.Kind.POLL,
@@ -156,11 +170,12 @@ def connection_sync(connection: Connection, *, kind: str = SyncRun.Kind.POLL,
         warnings: list[str] = []
         if references_stale(connection):
             warnings += references_refresh(connection, clients.cliniko, clients.fergus)
-        if pull:
+        if pull and breaker_gate(connection.pk, "cliniko") != "open":
             result = connection_pull(connection, clients.cliniko, run, max_pages=max_pages,
                                      origin="backfill" if kind == SyncRun.Kind.BACKFILL
                                      else "poll")
             run.fetched, run.queued = result.fetched, result.queued
+            breaker_observe(connection.pk, None, api="cliniko")
         ctx = PushContext(connection, clients.cliniko, clients.fergus, run,
                           references=References(connection))
         push_due(ctx, run, clients, worker=holder, deadline=deadline, limit=push_limit)
@@ -170,6 +185,7 @@ def connection_sync(connection: Connection, *, kind: str = SyncRun.Kind.POLL,
         run.status = SyncRun.Status.FAILED
         run.error = str(exc)[:2000]
         log.warning("sync of connection %s failed: %s", connection.pk, exc)
+        breaker_observe(connection.pk, exc)
         if exc.kind in (ErrorKind.AUTH, ErrorKind.FORBIDDEN):
             connection_pause(connection, f"{exc.api.title()} rejected the credentials: {exc}")
     finally:

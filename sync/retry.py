@@ -29,3 +29,15 @@ class RetryPolicy:
 
 
 DEFAULT_POLICY = RetryPolicy()
+
+
+def policy_for(connection: object) -> RetryPolicy:
+    """The connection's own limits (sync.ResilienceSettings), or the defaults."""
+    from sync.models import ResilienceSettings
+
+    row = ResilienceSettings.objects.filter(connection_id=getattr(connection, "pk", None)).first()
+    if row is None:
+        return DEFAULT_POLICY
+    return RetryPolicy(base_seconds=row.backoff_base_seconds, cap_seconds=row.backoff_cap_seconds,
+                       max_attempts=row.max_attempts,
+                       max_permanent_attempts=row.max_permanent_attempts)

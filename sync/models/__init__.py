@@ -5,10 +5,22 @@ from sync.models.connection import (
     validate_http_url,
     validate_time_zone,
 )
+from sync.models.resilience import (
+    Alert,
+    CircuitBreaker,
+    RateBudget,
+    ReplayAudit,
+    ResilienceSettings,
+)
 from sync.models.runs import ConnectionLease, ReferenceRecord, SyncCursor, SyncRun
 from sync.models.work import CrossReference, WorkAttempt, WorkItem
 
 __all__ = [
+    "Alert",
+    "CircuitBreaker",
+    "RateBudget",
+    "ReplayAudit",
+    "ResilienceSettings",
     "Connection",
     "ConnectionLease",
     "ConnectionMember",
