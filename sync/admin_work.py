@@ -8,7 +8,15 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from sync.models import CrossReference, SyncRun, WorkAttempt, WorkItem
+from sync.models import (
+    Alert,
+    CrossReference,
+    ReplayAudit,
+    ResilienceSettings,
+    SyncRun,
+    WorkAttempt,
+    WorkItem,
+)
 from sync.selectors import connections_visible_to
 
 
@@ -56,7 +64,52 @@ class WorkItemAdmin(ReadOnlyAdmin):
     exclude = ["snapshot_ciphertext"]
     readonly_fields = [f.name for f in WorkItem._meta.fields if f.name != "snapshot_ciphertext"]
     inlines = [WorkAttemptInline]
-    actions = ["replay_selected"]
+    actions = ["replay_selected", "replay_all_dead_of_connection"]
+    change_list_template = "admin/sync/workitem/change_list.html"
+
+    def get_urls(self) -> list:
+        from django.urls import path
+
+        return [path("replay-dead/", self.admin_site.admin_view(self.replay_dead_view),
+                     name="sync_workitem_replay_dead"), *super().get_urls()]
+
+    def replay_dead_view(self, request: HttpRequest) -> Any:
+        """Replay a connection's dead letters, optionally within a date range."""
+        from django.core.exceptions import PermissionDenied
+        from django.shortcuts import redirect
+        from django.template.response import TemplateResponse
+
+        from sync.admin_replay import ReplayDeadForm
+        from sync.replay import connection_replay_dead
+
+        if not self.has_resync_permission(request):
+            raise PermissionDenied
+        form = ReplayDeadForm(request.POST or None,
+                              connections=connections_visible_to(request.user))
+        if request.method == "POST" and form.is_valid():
+            count = connection_replay_dead(form.cleaned_data["connection"],
+                                           since=form.cleaned_data.get("since"),
+                                           until=form.cleaned_data.get("until"),
+                                           actor=request.user)
+            self.message_user(request, f"{count} dead item(s) queued to run again now.",
+                              messages.SUCCESS)
+            return redirect("admin:sync_workitem_changelist")
+        context = {**self.admin_site.each_context(request), "form": form,
+                   "title": "Replay dead letters", "opts": self.model._meta}
+        return TemplateResponse(request, "admin/sync/workitem/replay_dead.html", context)
+
+    @admin.action(description="Replay ALL dead items of the selected items' connections",
+                  permissions=["resync"])
+    def replay_all_dead_of_connection(self, request: HttpRequest, queryset: QuerySet) -> None:
+        from sync.models import Connection
+        from sync.replay import connection_replay_dead
+
+        count = 0
+        for connection in Connection.objects.filter(
+                pk__in=queryset.values("connection_id").distinct()):
+            count += connection_replay_dead(connection, actor=request.user)
+        self.message_user(request, f"{count} dead item(s) queued to run again now.",
+                          messages.SUCCESS)
 
     @admin.action(description="Re-sync selected now (uses the current mapping)",
                   permissions=["resync"])
@@ -88,3 +141,30 @@ class CrossReferenceAdmin(ReadOnlyAdmin):
     search_fields = ["cliniko_id", "fergus_id"]
     list_select_related = ["connection"]
     readonly_fields = [f.name for f in CrossReference._meta.fields]
+
+
+@admin.register(Alert)
+class AlertAdmin(ReadOnlyAdmin):
+    list_display = ["connection", "kind", "subject", "opened_at", "cleared_at", "notified",
+                    "recovery_notified"]
+    list_filter = ["kind", "connection"]
+    readonly_fields = [f.name for f in Alert._meta.fields]
+
+
+@admin.register(ReplayAudit)
+class ReplayAuditAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "connection", "actor", "scope", "count"]
+    list_filter = ["connection"]
+    readonly_fields = [f.name for f in ReplayAudit._meta.fields]
+
+
+@admin.register(ResilienceSettings)
+class ResilienceSettingsAdmin(admin.ModelAdmin):
+    """Retry limits and alert recipients per connection (absent: the defaults)."""
+
+    list_display = ["connection", "max_attempts", "max_permanent_attempts",
+                    "backoff_cap_seconds", "alert_webhook_url"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).filter(
+            connection__in=connections_visible_to(request.user))

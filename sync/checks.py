@@ -51,3 +51,29 @@ def check_encryption_keys(app_configs: Any = None, **kwargs: Any) -> list:
     except EncryptionKeyError as exc:
         return [checks.Error(str(exc), id="sync.E003")]
     return []
+
+
+# The longest task: a cycle loop runs CYCLE_TASK_SECONDS, then may finish one
+# connection_sync (up to 60 s of pushing) plus one slow HTTP answer.
+TASK_MARGIN_SECONDS = 90
+
+
+@checks.register(checks.Tags.compatibility)
+def check_queue_timeout_exceeds_longest_task(app_configs: Any = None, **kwargs: Any) -> list:
+    from sync.tasks import _cycle_seconds
+
+    timeout = getattr(settings, "Q_CLUSTER", {}).get("timeout")
+    if timeout is None:
+        return []  # sync.E001 reports it
+    longest = _cycle_seconds() + TASK_MARGIN_SECONDS
+    if timeout <= longest:
+        return [
+            checks.Error(
+                f"django-q2 'timeout' ({timeout}s) does not exceed the longest sync task "
+                f"(CYCLE_TASK_SECONDS {_cycle_seconds():g}s + {TASK_MARGIN_SECONDS}s margin): "
+                "a healthy cycle loop would be killed mid-push.",
+                hint="Raise Q_TIMEOUT (and Q_RETRY above it) or lower CYCLE_TASK_SECONDS.",
+                id="sync.E004",
+            )
+        ]
+    return []

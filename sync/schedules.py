@@ -7,6 +7,8 @@ from typing import Any
 SCHEDULES = [
     # (name, function, minutes)
     ("sync: start missing loops", "sync.tasks.connections_watchdog", 1),
+    ("sync: evaluate alerts", "sync.alerts.alerts_evaluate", 1),
+    ("sync: purge old logs", "sync.retention.logs_purge", 24 * 60),
 ]
 
 
