@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from sync.breaker import breaker_gate, breaker_observe
@@ -55,8 +56,10 @@ def clients_for(connection: Connection) -> Clients:
 
     c_count = CountingPacer(pacer_for(connection, "cliniko"))
     f_count = CountingPacer(pacer_for(connection, "fergus"))
-    return Clients(ClinikoClient.for_connection(connection, pacer=c_count),
-                   FergusClient.for_connection(connection, pacer=f_count), c_count, f_count)
+    timeout = float(getattr(settings, "HTTP_TIMEOUT_SECONDS", 20.0))
+    return Clients(ClinikoClient.for_connection(connection, pacer=c_count, timeout=timeout),
+                   FergusClient.for_connection(connection, pacer=f_count, timeout=timeout),
+                   c_count, f_count)
 
 
 ClientFactory = Callable[[Connection], Clients]
