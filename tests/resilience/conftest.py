@@ -60,3 +60,20 @@ def make_live(sandbox_server, unpaced):
                                base_url=sandbox_server)
 
     return make
+
+
+@pytest.fixture
+def fergus_rejects_poison(monkeypatch):
+    """The simulator answers 422 to any customer named like the poison patient."""
+    from sandbox.fergus import views_people
+    from sandbox.fergus.http import bad
+
+    real = views_people._customer_fields
+
+    def fields(ctx):  # type: ignore[no-untyped-def]
+        name, *rest = real(ctx)
+        if "Poison" in name:
+            raise bad("Validation Failed: [<body>/customerFullName: must match pattern].")
+        return (name, *rest)
+
+    monkeypatch.setattr(views_people, "_customer_fields", fields)

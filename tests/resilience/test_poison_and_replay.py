@@ -18,23 +18,6 @@ from tests.resilience.helpers import baseline, customers_per_patient, drain
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
 
-@pytest.fixture
-def fergus_rejects_poison(monkeypatch):
-    """The simulator answers 422 to any customer named like the poison patient."""
-    from sandbox.fergus import views_people
-    from sandbox.fergus.http import bad
-
-    real = views_people._customer_fields
-
-    def fields(ctx):  # type: ignore[no-untyped-def]
-        name, *rest = real(ctx)
-        if "Poison" in name:
-            raise bad("Validation Failed: [<body>/customerFullName: must match pattern].")
-        return (name, *rest)
-
-    monkeypatch.setattr(views_people, "_customer_fields", fields)
-
-
 def test_a_poison_patient_dies_alone_and_a_replay_after_the_fix_creates_one_customer(
         make_live, fergus_rejects_poison):
     live = make_live(patients=6)
