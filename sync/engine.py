@@ -41,6 +41,16 @@ COUNTED_ACTIONS = {"created": "created", "updated": "updated", "matched": "updat
                    "archived": "updated", "deleted": "deleted", "unchanged": "unchanged"}
 
 
+def _lease_seconds() -> float:
+    # How long a killed worker blocks its connection; must exceed a cycle's time budget.
+    return float(getattr(settings, "SYNC_LEASE_SECONDS", LEASE_SECONDS))
+
+
+def _claim_seconds() -> float:
+    # How long a killed worker's claimed items wait before coming back as unknown.
+    return float(getattr(settings, "WORK_CLAIM_SECONDS", 300))
+
+
 @dataclass
 class Clients:
     cliniko: Any
@@ -142,7 +152,8 @@ def push_due(ctx: PushContext, run: SyncRun, clients: Clients, *, worker: str,
         if gate == "open":
             return
         size = 1 if gate == "probe" else min(25, limit - pushed)
-        batch = work_items_claim(ctx.connection, worker=worker, limit=size)
+        batch = work_items_claim(ctx.connection, worker=worker, limit=size,
+                                 claim_seconds=_claim_seconds())
         if not batch:
             return
         for index, item in enumerate(batch):
@@ -162,7 +173,7 @@ def connection_sync(connection: Connection, *, kind: str = SyncRun.Kind.POLL,
                     pull: bool = True, clients: Clients | None = None) -> SyncRun:
     """One cycle under the connection's lease; returns the run with its counts."""
     holder = worker or worker_identity()
-    if not lease_acquire(connection.pk, holder, LEASE_SECONDS):
+    if not lease_acquire(connection.pk, holder, _lease_seconds()):
         return SyncRun.objects.create(connection=connection, kind=kind,
                                       status=SyncRun.Status.BUSY, finished_at=timezone.now())
     run = SyncRun.objects.create(connection=connection, kind=kind)
