@@ -162,9 +162,10 @@ def scenario_outage(base: str, outage: float) -> None:
     row("outage", "drained after recovery (s)", f"{time.monotonic() - recovered:.1f}")
     row("outage", "patients / missing / doubled", f"{t['patients']} / {t['missing']} / "
         f"{t['doubled']}")
-    row("outage", "items dead / open / in flight", f"{t['dead']} / {t['open']} / {t['in_flight']}")
-    row("outage", "outage alerts / recovery notices",
-        f"{outage_alerts.count()} / {sum(m.subject.startswith('[Integration portal] Resolved') for m in mail.outbox)}")
+    row("outage", "items dead / open / in flight",
+        f"{t['dead']} / {t['open']} / {t['in_flight']}")
+    resolved = sum(m.subject.startswith("[Integration portal] Resolved") for m in mail.outbox)
+    row("outage", "outage alerts / recovery notices", f"{outage_alerts.count()} / {resolved}")
     row("outage", "total run time (s)", f"{time.monotonic() - start:.1f}")
 
 
@@ -191,7 +192,7 @@ def scenario_late(base: str) -> None:
                                               error_kind="timeout").count()
         label = "with e-mail" if with_email else "without e-mail"
         row("late", f"200 new patients {label}: timeouts", timeouts)
-        row("late", f"  missing / doubled / dead / open", f"{t['missing']} / {t['doubled']} / "
+        row("late", "  missing / doubled / dead / open", f"{t['missing']} / {t['doubled']} / "
             f"{t['dead']} / {t['open']}")
     settings.HTTP_TIMEOUT_SECONDS = 20.0
 
@@ -210,12 +211,6 @@ def scenario_storm(base: str) -> None:
     window, limits = 6, {"cliniko": 40, "fergus": 20}
     live = make_live(base, 5, "storm")
     connection_backfill(live.connection, time_budget=600)
-    settings.CLINIKO_RATE_LIMIT, settings.FERGUS_RATE_LIMIT = limits["cliniko"], limits["fergus"]
-    settings.RATE_WINDOW_SECONDS = window
-    user = cm.ApiKey.objects.filter(user__account_id=live.clinic.account_id,
-                                    user__role="administrator").first().user_id
-    faults_set(f"cliniko:{user}", rate_limit=limits["cliniko"], rate_window_seconds=window)
-    faults_set(live.fergus_scope, rate_limit=limits["fergus"], rate_window_seconds=window)
     sent: list[tuple[str, float, float, int, dict]] = []
     real = requests.Session.request
 
@@ -228,14 +223,23 @@ def scenario_storm(base: str) -> None:
 
     for n in range(40):
         live.cliniko.create("patients", {"first_name": f"Storm{n}", "last_name": "Rain"})
+    # Limits on only now: the test-side writes above must not use the clinic's budget.
+    settings.CLINIKO_RATE_LIMIT, settings.FERGUS_RATE_LIMIT = limits["cliniko"], limits["fergus"]
+    settings.RATE_WINDOW_SECONDS = window
+    user = cm.ApiKey.objects.filter(user__account_id=live.clinic.account_id,
+                                    user__role="administrator").first().user_id
+    faults_set(f"cliniko:{user}", rate_limit=limits["cliniko"], rate_window_seconds=window)
+    faults_set(live.fergus_scope, rate_limit=limits["fergus"], rate_window_seconds=window)
     requests.Session.request = record  # type: ignore[method-assign]
     try:
         connection_sync(live.connection, push_limit=0)
         faults_set(live.fergus_scope, storm_until=timezone.now() + timedelta(seconds=5),
                    storm_retry_seconds=3)
         drain(live, until=time.monotonic() + 5, pull=False)
+        faults_set(f"cliniko:{user}", rate_limit=0)
         for n in range(10):
             live.cliniko.create("patients", {"first_name": f"Later{n}", "last_name": "Rain"})
+        faults_set(f"cliniko:{user}", rate_limit=limits["cliniko"], rate_window_seconds=window)
         faults_set(live.cliniko_scope, storm_until=timezone.now() + timedelta(seconds=5),
                    storm_retry_seconds=3)
         drain(live, until=time.monotonic() + 5)
@@ -325,6 +329,9 @@ def scenario_kill(base: str, patients: int, kills: int) -> None:
             os.killpg(cluster.pid, signal.SIGKILL)  # the cluster and its workers, at once
             cluster.wait()
             done_kills += 1
+            t = tally(live)
+            print(f"  kill {done_kills}: {time.monotonic() - started:.0f}s, {t['patients']} "
+                  f"patients, {t['missing']} missing, {t['in_flight']} in flight", flush=True)
             cluster = start()
         deadline = time.monotonic() + 1800
         while time.monotonic() < deadline:
@@ -339,7 +346,11 @@ def scenario_kill(base: str, patients: int, kills: int) -> None:
                 break
     finally:
         os.killpg(cluster.pid, signal.SIGTERM)
-        cluster.wait(timeout=30)
+        try:
+            cluster.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(cluster.pid, signal.SIGKILL)
+            cluster.wait()
     t = tally(live)
     row("kill", "patients / SIGKILLs of qcluster", f"{t['patients']} / {done_kills}")
     row("kill", "missing / doubled customers", f"{t['missing']} / {t['doubled']}")
