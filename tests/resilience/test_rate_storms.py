@@ -48,7 +48,7 @@ def storm(scope: str) -> None:
 
 
 def test_storms_are_waited_out_and_peak_rates_stay_under_the_limits(make_live, settings, sent):
-    live = make_live(patients=3)
+    live = make_live(patients=2)
     baseline(live)
     connection_backfill(live.connection, time_budget=60)  # unpaced: not what is measured
     settings.CLINIKO_RATE_LIMIT = LIMITS["cliniko"]
@@ -58,12 +58,12 @@ def test_storms_are_waited_out_and_peak_rates_stay_under_the_limits(make_live, s
                                           user__role="administrator").first().user_id
     faults_set(f"cliniko:{admin_user}", rate_limit=LIMITS["cliniko"], rate_window_seconds=WINDOW)
     faults_set(live.fergus_scope, rate_limit=LIMITS["fergus"], rate_window_seconds=WINDOW)
-    new_patients(live, 5, "storm")
+    new_patients(live, 3, "storm")
     connection_sync(live.connection, push_limit=0)  # queued, not yet pushed
     sent.clear()
     storm(live.fergus_scope)
     drain(live, until=time.monotonic() + 2.5, pull=False)
-    new_patients(live, 3, "later")
+    new_patients(live, 2, "later")
     storm(live.cliniko_scope)
     drain(live, until=time.monotonic() + 2.5)
 
