@@ -40,6 +40,7 @@ def work_item_enqueue(
     snapshot: dict,
     origin: str = "poll",
     run: SyncRun | None = None,
+    source_hash: str = "",
 ) -> tuple[WorkItem, bool]:
     """Queue a change; a waiting item for the same record is superseded, not doubled.
 
@@ -61,16 +62,19 @@ def work_item_enqueue(
                         return waiting, False
                     waiting.snapshot_ciphertext = ciphertext
                     waiting.source_updated_at = source_updated_at
+                    waiting.source_hash = source_hash
                     if origin in ("resync", "replay"):
                         waiting.next_attempt_at = None
                         waiting.origin = origin
                     waiting.save(update_fields=["snapshot_ciphertext", "source_updated_at",
+                                                "source_hash",
                                                 "next_attempt_at", "origin", "updated_at"])
                     return waiting, False
                 item = WorkItem.objects.create(
                     connection=connection, object_type=object_type, cliniko_id=str(cliniko_id),
                     source_updated_at=source_updated_at, snapshot_ciphertext=ciphertext,
                     priority=PUSH_ORDER[object_type], origin=origin, run=run,
+                    source_hash=source_hash,
                 )
                 return item, True
         except IntegrityError:

@@ -38,6 +38,9 @@ class WorkItem(models.Model):
     object_type = models.CharField(max_length=20, choices=ObjectType.choices)
     cliniko_id = models.CharField(max_length=32)
     source_updated_at = models.DateTimeField(null=True, blank=True)
+    # Cliniko timestamps have one-second precision: two changes in one second are
+    # told apart by a hash of the record as read (not reversible to values).
+    source_hash = models.CharField(max_length=64, blank=True)
     # Encrypted JSON of the Cliniko record (and children) needed to push;
     # emptied as soon as the item is delivered.
     snapshot_ciphertext = EncryptedTextField()
