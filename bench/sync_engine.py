@@ -30,6 +30,10 @@ def setup(tmp: str) -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/portal.sqlite3"
     os.environ["SANDBOX_DATABASE_URL"] = f"sqlite:///{tmp}/sandbox.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "integration_portal.settings")
+    # Production-like: no per-query debug bookkeeping.
+    os.environ.setdefault("DEBUG", "False")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
+    os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "3q2-7sOB3kN0CnzvvmWfYjX7C2yK4i7e-lb0zBNVlWE=")
     import django
 
     django.setup()

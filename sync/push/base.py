@@ -87,6 +87,7 @@ class PushContext:
     _rules: dict[str, list] = field(default_factory=dict)
     _filters: dict[str, list] = field(default_factory=dict)
     _translations: dict | None = None
+    _holds: dict[str, bool] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     def rules(self, kind: str) -> list:
@@ -112,7 +113,11 @@ class PushContext:
 
     def check_hold(self, kind: str, cliniko_id: str, is_new: bool) -> None:
         """New records of a held kind wait for an admin's approval."""
-        if not is_new or not mapping_services.approval_required(self.connection, kind):
+        if not is_new:
+            return
+        if kind not in self._holds:
+            self._holds[kind] = mapping_services.approval_required(self.connection, kind)
+        if not self._holds[kind]:
             return
         state = mapping_services.held_record_state(self.connection, kind, cliniko_id)
         if state == "approved":
