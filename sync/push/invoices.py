@@ -69,6 +69,7 @@ def invoice_push(ctx: PushContext, raw: dict, *, look_first: bool = False) -> Ou
     except Skip as skip:
         raise Skip("skipped", f"invoice {cliniko_id}: its patient is not in Fergus "
                               f"({skip.reason})") from skip
+    context["patient"] = ctx.patient(patient_id)
     site_id = patient_site_id(ctx, patient_id)
     if site_id is None:
         raise Skip("skipped", f"invoice {cliniko_id}: patient {patient_id} has no Fergus site "

@@ -189,8 +189,7 @@ def patient_customer_id(ctx: PushContext, patient_id: str) -> int | None:
             survivor = patient_customer_id(ctx, xref.extra["merged_into"])
             return survivor or xref.fergus_id
         return xref.fergus_id
-    raw = ctx.cliniko.get("patients", patient_id).raw
-    outcome = patient_push(ctx, raw)
+    outcome = patient_push(ctx, ctx.patient(patient_id))
     return outcome.fergus_id
 
 

@@ -174,6 +174,8 @@ def test_an_invoice_with_gst_items_becomes_a_charge_up_job_whose_invoice_matches
     xref = CrossReference.objects.get(object_type="invoice", cliniko_id=str(invoice.pk))
     job = fm.Job.objects.get(pk=xref.fergus_id)
     assert job.job_type == "Charge Up" and job.customer_reference == "99001"
+    patient = cm.Patient.objects.get(pk=invoice.patient_id)
+    assert job.title == f"Invoice 99001 — {patient.first_name} {patient.last_name}"
     assert fm.Job.objects.filter(customer_reference="99001").count() == 1
     raised = backdoor.invoice_raise(job.pk)
     assert (raised.subtotal, raised.tax_value, raised.subtotal + raised.tax_value) == (
