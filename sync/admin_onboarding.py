@@ -1,0 +1,77 @@
+"""Admin entry point of the consultant's onboarding flow (views in sync/onboarding/views.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from sync.models import OnboardingState
+from sync.onboarding import views
+from sync.selectors import connection_visible_to
+
+# Onboarding sets credentials, so it needs what a consultant has.
+ONBOARDING_PERMS = ("sync.add_connection", "sync.change_connection",
+                    "sync.set_connection_credentials")
+
+
+@admin.register(OnboardingState)
+class OnboardingAdmin(admin.ModelAdmin):
+    list_display = ["connection", "step", "checks_passed", "connection_state", "updated_at",
+                    "resume"]
+    list_select_related = ["connection"]
+    list_filter = ["step", "checks_passed"]
+    search_fields = ["connection__name", "connection__clinic_name"]
+
+    def get_urls(self) -> list:
+        wrap = self.admin_site.admin_view
+        return [
+            path("new/", wrap(lambda r: views.onboarding_new(self, r)),
+                 name="sync_onboardingstate_new"),
+            path("<int:pk>/step/<int:step>/",
+                 wrap(lambda r, pk, step: views.onboarding_step(self, r, pk, step)),
+                 name="sync_onboardingstate_step"),
+            path("<int:pk>/progress/",
+                 wrap(lambda r, pk: views.onboarding_progress(self, r, pk)),
+                 name="sync_onboardingstate_progress"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="Connection state")
+    def connection_state(self, obj: OnboardingState) -> str:
+        return obj.connection.get_state_display()
+
+    @admin.display(description="")
+    def resume(self, obj: OnboardingState) -> str:
+        return format_html('<a href="{}">Resume at step {}</a>', views.step_url(obj), obj.step)
+
+    def _allowed(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not request.user.has_perms(ONBOARDING_PERMS):
+            return False
+        return obj is None or connection_visible_to(obj.connection, request.user)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request, obj)
+
+    def add_view(self, request: HttpRequest, form_url: str = "",
+                 extra_context: Any = None) -> HttpResponse:
+        return HttpResponseRedirect(reverse("admin:sync_onboardingstate_new"))
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
+                    extra_context: Any = None) -> HttpResponse:
+        state = self.get_object(request, object_id)
+        if state is None or not self._allowed(request, state):
+            return super().change_view(request, object_id, form_url, extra_context)
+        return HttpResponseRedirect(views.step_url(state))
