@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -27,15 +29,19 @@ class OnboardingAdmin(admin.ModelAdmin):
     search_fields = ["connection__name", "connection__clinic_name"]
 
     def get_urls(self) -> list:
-        wrap = self.admin_site.admin_view
+        def wrap(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+            def guarded(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+                if not self._allowed(request):
+                    raise PermissionDenied
+                return view(self, request, **kwargs)
+
+            return self.admin_site.admin_view(guarded)
+
         return [
-            path("new/", wrap(lambda r: views.onboarding_new(self, r)),
-                 name="sync_onboardingstate_new"),
-            path("<int:pk>/step/<int:step>/",
-                 wrap(lambda r, pk, step: views.onboarding_step(self, r, pk, step)),
+            path("new/", wrap(views.onboarding_new), name="sync_onboardingstate_new"),
+            path("<int:pk>/step/<int:step>/", wrap(views.onboarding_step),
                  name="sync_onboardingstate_step"),
-            path("<int:pk>/progress/",
-                 wrap(lambda r, pk: views.onboarding_progress(self, r, pk)),
+            path("<int:pk>/progress/", wrap(views.onboarding_progress),
                  name="sync_onboardingstate_progress"),
             *super().get_urls(),
         ]
