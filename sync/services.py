@@ -51,3 +51,14 @@ def connections_rotate_keys() -> int:
                 Connection.objects.filter(pk=connection.pk).update(**updates)
                 changed += 1
     return changed
+
+
+def connections_sync_enqueue(connections: list[Connection]) -> int:
+    """Queue one sync cycle per connection, once the current transaction commits."""
+    from django_q.tasks import async_task
+
+    for connection in connections:
+        transaction.on_commit(lambda pk=connection.pk: async_task(
+            "sync.tasks.connection_sync_task", pk, task_name=f"sync-now-{pk}",
+            group="sync-now"))
+    return len(connections)
