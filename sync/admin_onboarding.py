@@ -7,8 +7,8 @@ from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import path, reverse
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
 from django.utils.html import format_html
 
 from sync.models import OnboardingState
@@ -73,11 +73,14 @@ class OnboardingAdmin(admin.ModelAdmin):
 
     def add_view(self, request: HttpRequest, form_url: str = "",
                  extra_context: Any = None) -> HttpResponse:
-        return HttpResponseRedirect(reverse("admin:sync_onboardingstate_new"))
+        if not self._allowed(request):
+            raise PermissionDenied
+        return views.onboarding_new(self, request)
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
                     extra_context: Any = None) -> HttpResponse:
         state = self.get_object(request, object_id)
         if state is None or not self._allowed(request, state):
             return super().change_view(request, object_id, form_url, extra_context)
-        return HttpResponseRedirect(views.step_url(state))
+        # The change page of an onboarding is its current step.
+        return views.onboarding_step(self, request, state.pk, state.step)
