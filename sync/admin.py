@@ -154,3 +154,4 @@ class ConnectionAdmin(admin.ModelAdmin):
 
 
 from sync import admin_work  # noqa: E402,F401  (registers the operational admin)
+from sync import admin_onboarding  # noqa: E402,F401  (registers the onboarding flow)

@@ -5,6 +5,7 @@ from sync.models.connection import (
     validate_http_url,
     validate_time_zone,
 )
+from sync.models.onboarding import OnboardingState
 from sync.models.runs import ConnectionLease, ReferenceRecord, SyncCursor, SyncRun
 from sync.models.work import CrossReference, WorkAttempt, WorkItem
 
@@ -13,6 +14,7 @@ __all__ = [
     "ConnectionLease",
     "ConnectionMember",
     "CrossReference",
+    "OnboardingState",
     "ReferenceRecord",
     "SyncCursor",
     "SyncRun",
