@@ -153,5 +153,7 @@ class ConnectionAdmin(admin.ModelAdmin):
         return allowed
 
 
-from sync import admin_work  # noqa: E402,F401  (registers the operational admin)
-from sync import admin_onboarding  # noqa: E402,F401  (registers the onboarding flow)
+from sync import (
+    admin_onboarding,  # noqa: E402,F401  (registers the onboarding flow)
+    admin_work,  # noqa: E402,F401  (registers the operational admin)
+)
