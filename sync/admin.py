@@ -153,7 +153,5 @@ class ConnectionAdmin(admin.ModelAdmin):
         return allowed
 
 
-from sync import (
-    admin_onboarding,  # noqa: E402,F401  (registers the onboarding flow)
-    admin_work,  # noqa: E402,F401  (registers the operational admin)
-)
+# Registering the operational admin and the onboarding flow (import side effects).
+from sync import admin_onboarding, admin_work  # noqa: E402,F401,I001
