@@ -6,15 +6,6 @@ import pytest
 
 
 @pytest.fixture
-def unpaced(settings):
-    settings.SANDBOX_CLINIKO_RATE_LIMIT = 0
-    settings.SANDBOX_FERGUS_RATE_LIMIT = 0
-    settings.CLINIKO_RATE_LIMIT = 0
-    settings.FERGUS_RATE_LIMIT = 0
-    return settings
-
-
-@pytest.fixture
 def seeded(sandbox_server, unpaced):
     """A seeded clinic and company, and a helper that starts an onboarding against them."""
     from sandbox.cliniko.seed import seed_clinic
