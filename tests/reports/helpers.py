@@ -24,3 +24,18 @@ def reconciled(live):
 def open_kinds(live) -> Counter:
     return Counter(Mismatch.objects.filter(connection=live.connection, state="open")
                    .values_list("kind", flat=True))
+
+
+def manager(username: str, *connections, password: str = "pw-for-tests-only-1"):
+    """A practice manager (the role's group, not staff) assigned to `connections`."""
+    from django.contrib.auth.models import Group, Permission, User
+
+    from sync.models import ConnectionMember
+    from sync.roles import PRACTICE_MANAGER, assign_role_permissions
+
+    assign_role_permissions(Group, Permission)
+    user = User.objects.create_user(username, password=password)
+    user.groups.add(Group.objects.get(name=PRACTICE_MANAGER))
+    for connection in connections:
+        ConnectionMember.objects.create(connection=connection, user=user)
+    return user
