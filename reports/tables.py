@@ -16,7 +16,7 @@ class MismatchTable(tables.Table):
     select = tables.CheckBoxColumn(accessor="pk", attrs={
         "th__input": {"aria-label": "Select all shown", "data-select-all": "pk"},
         "td__input": {"name": "pk", "aria-label": "Select"}})
-    connection = tables.Column(accessor="connection__name")
+    connection = tables.Column(accessor="connection__name", verbose_name="Connection")
     kind = tables.Column()
     object_type = tables.Column(verbose_name="Object")
     cliniko_id = tables.Column(verbose_name="Cliniko id")

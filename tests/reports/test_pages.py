@@ -1,4 +1,4 @@
-"""The pages: login, scoping to the manager's connections, CSRF, CSV, values shown only when allowed."""
+"""The pages: login, scoping to the manager's connections, CSRF, CSV, who sees values."""
 
 from __future__ import annotations
 
