@@ -1,1 +1,1 @@
-from tests.engine.conftest import connection, live, unpaced  # noqa: F401
+from tests.engine.conftest import connection  # noqa: F401
