@@ -34,6 +34,45 @@ def demo_users_ensure() -> list[User]:
     return users
 
 
+WEEK_TARGET = 60  # appointments in the coming seven days, so the calendar looks busy
+
+
+def demo_week_ensure(account_id: int, seed: int, target: int = WEEK_TARGET) -> int:
+    """Book the coming week up to `target` appointments (idempotent). Returns how many."""
+    import random
+    from datetime import timedelta
+
+    from sandbox.cliniko import models as m
+    from sandbox.cliniko.factory import local_slot
+    from sandbox.cliniko.ids import now_s
+
+    now = now_s()
+    week = m.IndividualAppointment.objects.filter(
+        account_id=account_id, starts_at__gte=now, starts_at__lt=now + timedelta(days=7))
+    missing = target - week.count()
+    if missing <= 0:
+        return 0
+    rng = random.Random(f"demo-week-{seed}-{week.count()}")
+    patients = list(m.Patient.objects.filter(account_id=account_id, archived_at__isnull=True)
+                    .order_by("id").values_list("id", "first_name", "last_name")[:500])
+    practitioners = list(m.Practitioner.objects.filter(account_id=account_id, active=True))
+    businesses = list(m.Business.objects.filter(account_id=account_id))
+    kinds = list(m.AppointmentType.objects.filter(account_id=account_id, max_attendees=1))
+    if not (patients and practitioners and businesses and kinds):
+        return 0
+    for i in range(missing):
+        pid, first, last = rng.choice(patients)
+        biz, kind = rng.choice(businesses), rng.choice(kinds)
+        starts = local_slot(rng, (now + timedelta(days=1 + i % 7)).date(),
+                            biz.time_zone_identifier)
+        m.IndividualAppointment.objects.create(
+            account_id=account_id, patient_id=pid, patient_name=f"{first} {last}",
+            practitioner_id=rng.choice(practitioners).pk, appointment_type_id=kind.pk,
+            business_id=biz.pk, starts_at=starts,
+            ends_at=starts + timedelta(minutes=kind.duration_in_minutes))
+    return missing
+
+
 def demo_prepare(*, sandbox_url: str, patients: int, seed: int) -> dict:
     """Idempotent: users, the seeded clinic and a live connection to it."""
     from sandbox.cliniko.seed import seed_clinic
@@ -43,6 +82,7 @@ def demo_prepare(*, sandbox_url: str, patients: int, seed: int) -> dict:
     users = demo_users_ensure()
     clinic = seed_clinic(patients=patients, seed=seed)
     company = seed_company(user_emails=clinic.practitioner_emails, seed=seed)
+    demo_week_ensure(clinic.account_id, seed, min(WEEK_TARGET, max(5, patients // 5)))
     connection = Connection.objects.filter(name=DEMO_CONNECTION).first()
     if connection is None:
         connection = connection_create(
@@ -61,6 +101,8 @@ def demo_prepare(*, sandbox_url: str, patients: int, seed: int) -> dict:
     ConnectionMember.objects.get_or_create(connection=connection, user=manager)
     return {
         "connection": connection,
+        "clinic": clinic,
+        "company": company,
         "lines": [
             f"Demo connection '{connection.name}' (id {connection.pk}) is {connection.state}.",
             f"Simulators: {sandbox_url}/cliniko/{clinic.shard}/v1/ and {sandbox_url}/fergus/",

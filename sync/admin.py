@@ -71,6 +71,36 @@ class ConnectionAdmin(admin.ModelAdmin):
     search_fields = ["name", "clinic_name"]
     readonly_fields = ["cliniko_shard", "credentials", "created_at", "updated_at"]
     inlines = [ConnectionMemberInline]
+    actions = ["sync_now", "dry_run"]
+
+    @admin.action(description="Sync now (runs a cycle in the background)",
+                  permissions=["resync"])
+    def sync_now(self, request: HttpRequest, queryset: Any) -> None:
+        from sync.services import connections_sync_enqueue
+
+        count = connections_sync_enqueue(list(queryset))
+        self.message_user(request, f"A sync cycle was queued for {count} connection(s).")
+
+    @admin.action(description="Dry run: what a sync would do now (writes nothing)",
+                  permissions=["resync"])
+    def dry_run(self, request: HttpRequest, queryset: Any) -> Any:
+        from django.template.response import TemplateResponse
+
+        from sync.clients.base import ApiError
+        from sync.dryrun import connection_dry_run
+
+        reports = []
+        for connection in queryset:
+            try:
+                reports.append((connection, connection_dry_run(connection, max_pages=20), ""))
+            except ApiError as exc:
+                reports.append((connection, None, str(exc)))
+        context = {**self.admin_site.each_context(request), "reports": reports,
+                   "title": "Dry run", "opts": self.model._meta}
+        return TemplateResponse(request, "admin/sync/dry_run.html", context)
+
+    def has_resync_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("sync.resync_connection")
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list:
         secret_fields: tuple = ()
@@ -123,4 +153,5 @@ class ConnectionAdmin(admin.ModelAdmin):
         return allowed
 
 
-from sync import admin_work  # noqa: E402,F401  (registers the operational admin)
+# Registering the operational admin and the onboarding flow (import side effects).
+from sync import admin_onboarding, admin_work  # noqa: E402,F401,I001

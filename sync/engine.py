@@ -27,6 +27,7 @@ from sync.outbox import (
     work_item_enqueue,
     work_item_failed,
     work_item_release,
+    work_item_start,
     work_items_claim,
     work_items_recover,
 )
@@ -91,6 +92,7 @@ def _push_one(ctx: PushContext, run: SyncRun, clients: Clients, item: WorkItem,
                             cliniko_requests=clients.cliniko_count.count - before[0],
                             fergus_requests=clients.fergus_count.count - before[1])
 
+    work_item_start(item)
     try:
         outcome: Outcome = item_push(ctx, item)
     except Skip as skip:

@@ -40,6 +40,7 @@ def work_item_enqueue(
     snapshot: dict,
     origin: str = "poll",
     run: SyncRun | None = None,
+    source_hash: str = "",
 ) -> tuple[WorkItem, bool]:
     """Queue a change; a waiting item for the same record is superseded, not doubled.
 
@@ -61,16 +62,19 @@ def work_item_enqueue(
                         return waiting, False
                     waiting.snapshot_ciphertext = ciphertext
                     waiting.source_updated_at = source_updated_at
+                    waiting.source_hash = source_hash
                     if origin in ("resync", "replay"):
                         waiting.next_attempt_at = None
                         waiting.origin = origin
                     waiting.save(update_fields=["snapshot_ciphertext", "source_updated_at",
+                                                "source_hash",
                                                 "next_attempt_at", "origin", "updated_at"])
                     return waiting, False
                 item = WorkItem.objects.create(
                     connection=connection, object_type=object_type, cliniko_id=str(cliniko_id),
                     source_updated_at=source_updated_at, snapshot_ciphertext=ciphertext,
                     priority=PUSH_ORDER[object_type], origin=origin, run=run,
+                    source_hash=source_hash,
                 )
                 return item, True
         except IntegrityError:
@@ -119,7 +123,17 @@ def work_items_recover(connection: Connection | None = None) -> int:
     qs = WorkItem.objects.filter(state=State.IN_FLIGHT, claimed_until__lt=timezone.now())
     if connection is not None:
         qs = qs.filter(connection=connection)
-    return qs.update(state=State.UNKNOWN, look_first=True, claimed_by="", claimed_until=None)
+    started = qs.filter(started_at__isnull=False).update(
+        state=State.UNKNOWN, look_first=True, claimed_by="", claimed_until=None, started_at=None)
+    untouched = qs.filter(started_at__isnull=True).update(
+        state=State.PENDING, claimed_by="", claimed_until=None)
+    return started + untouched
+
+
+def work_item_start(item: WorkItem) -> None:
+    """Mark the moment a worker begins sending this item (see started_at)."""
+    item.started_at = timezone.now()
+    WorkItem.objects.filter(pk=item.pk).update(started_at=item.started_at)
 
 
 @dataclass
@@ -150,6 +164,7 @@ def work_item_done(item: WorkItem, outcome: str, stats: AttemptStats | None = No
         item.snapshot_ciphertext = ""  # delivered: purge the patient data
     item.done_at = timezone.now()
     item.claimed_by, item.claimed_until, item.look_first = "", None, False
+    item.started_at = None
     item.last_error, item.last_error_kind = "", ""
     item.save()
     _record_attempt(item, outcome, stats)
@@ -178,7 +193,7 @@ def work_item_failed(
         item.next_attempt_at = timezone.now() + timedelta(
             seconds=policy.delay(item.attempts, retry_after=retry_after))
     item.last_error, item.last_error_kind = message[:2000], kind
-    item.claimed_by, item.claimed_until = "", None
+    item.claimed_by, item.claimed_until, item.started_at = "", None, None
     item.save()
     _record_attempt(item, item.state, stats, message[:2000], kind)
     return item.state
@@ -189,7 +204,7 @@ def work_item_release(item: WorkItem, *, delay_seconds: float = 0.0) -> None:
     """Give an item back without counting an attempt (a paused API, a full budget)."""
     WorkItem.objects.filter(pk=item.pk, state=State.IN_FLIGHT).update(
         state=State.UNKNOWN if item.look_first else State.PENDING,
-        claimed_by="", claimed_until=None,
+        claimed_by="", claimed_until=None, started_at=None,
         next_attempt_at=(
             timezone.now() + timedelta(seconds=delay_seconds) if delay_seconds else None
         ),

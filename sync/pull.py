@@ -10,6 +10,8 @@ updated_at are recognised and not queued twice.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -68,53 +70,64 @@ def _link_id(raw: dict, name: str) -> str | None:
     return tail if tail.isdigit() else None
 
 
+def record_hash(raw: dict) -> str:
+    blob = json.dumps(raw, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
 def _already_seen(connection: Connection, object_type: str,
-                  pairs: list[tuple[str, datetime | None]]) -> set[str]:
-    """Ids whose change at this updated_at is already delivered or waiting."""
-    ids = [cid for cid, _ in pairs]
-    delivered = {
-        cid: ts for cid, ts in CrossReference.objects.filter(
-            connection=connection, object_type=object_type, cliniko_id__in=ids,
-        ).values_list("cliniko_id", "source_updated_at")
-    }
-    waiting: dict[str, datetime | None] = {}
-    # Any item, settled or not: a change already skipped by a filter, delivered or
-    # dead-lettered at this updated_at is not queued again (replay is explicit).
-    for cid, ts in WorkItem.objects.filter(
+                  rows: list[tuple[str, datetime | None, str]]) -> set[str]:
+    """Ids whose change is already delivered, waiting, skipped or dead-lettered.
+
+    A change is the same one when its updated_at is older than one we know, or
+    equal with the same content hash (two edits in one second differ in content).
+    Replay of a settled item is explicit, never a side effect of re-reading.
+    """
+    ids = [cid for cid, _, _ in rows]
+    delivered = dict(CrossReference.objects.filter(
         connection=connection, object_type=object_type, cliniko_id__in=ids,
         source_updated_at__isnull=False,
-    ).values_list("cliniko_id", "source_updated_at"):
-        if ts and (waiting.get(cid) is None or ts > waiting[cid]):
-            waiting[cid] = ts
+    ).values_list("cliniko_id", "source_updated_at"))
+    known: dict[str, list[tuple[datetime, str]]] = {}
+    for cid, ts, digest in WorkItem.objects.filter(
+        connection=connection, object_type=object_type, cliniko_id__in=ids,
+        source_updated_at__isnull=False,
+    ).values_list("cliniko_id", "source_updated_at", "source_hash"):
+        known.setdefault(cid, []).append((ts, digest))
     seen = set()
-    for cid, updated in pairs:
-        for known in (delivered.get(cid), waiting.get(cid)):
-            if known is not None and updated is not None and known >= updated:
-                seen.add(cid)
+    for cid, updated, digest in rows:
+        if updated is None:
+            continue
+        newer_delivered = delivered.get(cid) is not None and delivered[cid] > updated
+        same_known = any(ts > updated or (ts == updated and h == digest)
+                         for ts, h in known.get(cid, []))
+        if newer_delivered or same_known:
+            seen.add(cid)
     return seen
 
 
 def _queue_page(connection: Connection, feed: Feed, records: Iterable[Any], run: SyncRun,
                 origin: str) -> int:
-    pairs: list[tuple[str, datetime | None, dict]] = []
+    rows: list[tuple[str, datetime | None, str, dict]] = []
     for record in records:
         raw = record.raw
+        digest = record_hash(raw)
         if feed.parent_link:
             parent = _link_id(raw, feed.parent_link)
             if parent is None:
                 continue
             # The parent is re-read at push time; the snapshot only names it.
-            pairs.append((parent, record.updated_at, {"id": parent, "_refetch": True}))
+            rows.append((parent, record.updated_at, digest, {"id": parent, "_refetch": True}))
         else:
-            pairs.append((str(record.id), record.updated_at, raw))
-    seen = _already_seen(connection, feed.object_type, [(c, t) for c, t, _ in pairs])
+            rows.append((str(record.id), record.updated_at, digest, raw))
+    seen = _already_seen(connection, feed.object_type, [(c, t, h) for c, t, h, _ in rows])
     queued = 0
-    for cliniko_id, updated_at, snapshot in pairs:
+    for cliniko_id, updated_at, digest, snapshot in rows:
         if cliniko_id in seen:
             continue
         _, created = work_item_enqueue(connection, feed.object_type, cliniko_id,
                                        source_updated_at=updated_at, snapshot=snapshot,
-                                       origin=origin, run=run)
+                                       origin=origin, run=run, source_hash=digest)
         queued += int(created)
     return queued
 

@@ -37,17 +37,49 @@ def connection_create(
     return connection
 
 
+def encrypted_columns() -> list[tuple[type, list[str]]]:
+    """Every model column holding ciphertext (any EncryptedTextField, in any app)."""
+    from django.apps import apps
+
+    from sync.fields import EncryptedTextField
+
+    found = []
+    for model in apps.get_models():
+        names = [f.attname for f in model._meta.concrete_fields
+                 if isinstance(f, EncryptedTextField)]
+        if names:
+            found.append((model, names))
+    return found
+
+
 def connections_rotate_keys() -> int:
-    """Re-encrypt every stored secret under the first key. Returns rows changed."""
+    """Re-encrypt every stored secret and snapshot under the first key.
+
+    Returns the number of rows changed. Each row is rewritten in its own small
+    transaction, so a long rotation never blocks the sync for long.
+    """
     changed = 0
-    for connection in Connection.objects.select_for_update().iterator():
-        with transaction.atomic():
-            updates = {}
-            for column in ("cliniko_api_key_ciphertext", "fergus_token_ciphertext"):
-                value = getattr(connection, column)
-                if value:
-                    updates[column] = crypto.rotate(value)
-            if updates:
-                Connection.objects.filter(pk=connection.pk).update(**updates)
-                changed += 1
+    for model, columns in encrypted_columns():
+        pks = model._default_manager.values_list("pk", flat=True)
+        for pk in pks.iterator():
+            with transaction.atomic():
+                row = model._default_manager.select_for_update().filter(pk=pk).values(
+                    *columns).first()
+                if row is None:
+                    continue
+                updates = {c: crypto.rotate(v) for c, v in row.items() if v}
+                if updates:
+                    model._default_manager.filter(pk=pk).update(**updates)
+                    changed += 1
     return changed
+
+
+def connections_sync_enqueue(connections: list[Connection]) -> int:
+    """Queue one sync cycle per connection, once the current transaction commits."""
+    from django_q.tasks import async_task
+
+    for connection in connections:
+        transaction.on_commit(lambda pk=connection.pk: async_task(
+            "sync.tasks.connection_sync_task", pk, task_name=f"sync-now-{pk}",
+            group="sync-now"))
+    return len(connections)

@@ -7,6 +7,7 @@ invoice sections) are JSON; everything with its own route is a table.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 
@@ -91,10 +92,24 @@ class Customer(models.Model):
     postal_address = models.JSONField(null=True, blank=True)
     customer_source = models.CharField(max_length=100, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)  # soft delete ("is_dummy")
+    # Lower-cased name, contact names and contact values, kept in step on every
+    # save so filterSearchText is one SQL LIKE rather than a Python scan.
+    search_text = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return f"customer {self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        mc = self.main_contact
+        parts = [self.full_name]
+        if mc is not None:
+            parts += [mc.first_name, mc.last_name]
+            parts += [str(i.get("contactValue", "")) for i in mc.items or []]
+        self.search_text = " ".join(parts).lower()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
 
 
 class Site(models.Model):

@@ -5,6 +5,7 @@ from sync.models.connection import (
     validate_http_url,
     validate_time_zone,
 )
+from sync.models.onboarding import OnboardingState
 from sync.models.resilience import (
     Alert,
     CircuitBreaker,
@@ -25,6 +26,7 @@ __all__ = [
     "ConnectionLease",
     "ConnectionMember",
     "CrossReference",
+    "OnboardingState",
     "ReferenceRecord",
     "SyncCursor",
     "SyncRun",

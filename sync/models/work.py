@@ -38,6 +38,9 @@ class WorkItem(models.Model):
     object_type = models.CharField(max_length=20, choices=ObjectType.choices)
     cliniko_id = models.CharField(max_length=32)
     source_updated_at = models.DateTimeField(null=True, blank=True)
+    # Cliniko timestamps have one-second precision: two changes in one second are
+    # told apart by a hash of the record as read (not reversible to values).
+    source_hash = models.CharField(max_length=64, blank=True)
     # Encrypted JSON of the Cliniko record (and children) needed to push;
     # emptied as soon as the item is delivered.
     snapshot_ciphertext = EncryptedTextField()
@@ -48,6 +51,9 @@ class WorkItem(models.Model):
     look_first = models.BooleanField(
         default=False, help_text="A write may have reached Fergus: look before creating.")
     claimed_by = models.CharField(max_length=80, blank=True)
+    # Set when a worker starts sending this item: a claim that lapses before that
+    # goes straight back to pending; one that lapses after it must look first.
+    started_at = models.DateTimeField(null=True, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=20, blank=True,
                                help_text="created, updated, unchanged, deleted, skipped…")

@@ -87,6 +87,8 @@ class PushContext:
     _rules: dict[str, list] = field(default_factory=dict)
     _filters: dict[str, list] = field(default_factory=dict)
     _translations: dict | None = None
+    _holds: dict[str, bool] = field(default_factory=dict)
+    _patients: dict[str, dict] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     def rules(self, kind: str) -> list:
@@ -112,7 +114,11 @@ class PushContext:
 
     def check_hold(self, kind: str, cliniko_id: str, is_new: bool) -> None:
         """New records of a held kind wait for an admin's approval."""
-        if not is_new or not mapping_services.approval_required(self.connection, kind):
+        if not is_new:
+            return
+        if kind not in self._holds:
+            self._holds[kind] = mapping_services.approval_required(self.connection, kind)
+        if not self._holds[kind]:
             return
         state = mapping_services.held_record_state(self.connection, kind, cliniko_id)
         if state == "approved":
@@ -140,6 +146,14 @@ class PushContext:
         # Problems name fields and ids, never values (mappings.engine.Problem).
         self.warnings.append(message)
         log.warning("%s", message)
+
+    def patient(self, patient_id: str) -> dict:
+        """A patient as Cliniko has it now, kept in memory for this pass only."""
+        if patient_id not in self._patients:
+            if len(self._patients) >= 500:
+                self._patients.clear()
+            self._patients[patient_id] = self.cliniko.get("patients", patient_id).raw
+        return self._patients[patient_id]
 
     def xref(self, object_type: str, cliniko_id: str) -> CrossReference | None:
         return CrossReference.objects.filter(connection=self.connection,

@@ -69,6 +69,7 @@ def invoice_push(ctx: PushContext, raw: dict, *, look_first: bool = False) -> Ou
     except Skip as skip:
         raise Skip("skipped", f"invoice {cliniko_id}: its patient is not in Fergus "
                               f"({skip.reason})") from skip
+    context["patient"] = ctx.patient(patient_id)
     site_id = patient_site_id(ctx, patient_id)
     if site_id is None:
         raise Skip("skipped", f"invoice {cliniko_id}: patient {patient_id} has no Fergus site "
@@ -81,6 +82,7 @@ def invoice_push(ctx: PushContext, raw: dict, *, look_first: bool = False) -> Ou
     lines = payload.pop("lineItems", None) or []
     payload.update(customerId=customer_id, siteId=site_id)
     digest = payload_hash({"job": payload, "phase": phase, "lines": lines})
+    lines_digest = payload_hash(lines)
     extra = dict(xref.extra) if xref else {}
     reference = str(payload.get("customerReference") or raw.get("number") or cliniko_id)
 
@@ -110,11 +112,16 @@ def invoice_push(ctx: PushContext, raw: dict, *, look_first: bool = False) -> Ou
             str(phase.get("description") or "")).id
         extra["phase_id"] = phase_id
         ctx.xref_save(INVOICE, cliniko_id, fergus_kind="job", fergus_id=job_id, extra=extra)
-    _line_items_sync(ctx, phase_id, lines, extra)
+    if extra.get("lines_hash") != lines_digest or ctx.force:
+        _line_items_sync(ctx, phase_id, lines, extra)
+        extra["lines_hash"] = lines_digest
+    elif action == "updated":
+        # Only the job's title or description changed (say, the status text): a live
+        # Fergus job cannot be edited over the API, so there is nothing to send.
+        action = "unchanged"
     ctx.xref_save(INVOICE, cliniko_id, fergus_kind="job", fergus_id=job_id, payload_hash=digest,
                   extra=extra, source_updated_at=_updated(raw))
-    return Outcome(action, job_id, [f"invoice {cliniko_id}: {p}" for p in mapped.meta.get(
-        "gst_warnings", [])])
+    return Outcome(action, job_id)
 
 
 def _updated(raw: dict) -> Any:

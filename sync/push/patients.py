@@ -41,28 +41,41 @@ def _linked_elsewhere(ctx: PushContext, customer_id: int, cliniko_id: str) -> st
     return other
 
 
-def find_existing(ctx: PushContext, cliniko_id: str, payload: dict) -> int | None:
+def _adoptable(ctx: PushContext, customer_id: int, cliniko_id: str) -> bool:
+    owner = _marker_owner(ctx, customer_id)
+    if owner == cliniko_id:
+        return True
+    other = owner or _linked_elsewhere(ctx, customer_id, cliniko_id)
+    if other:
+        ctx.warn(f"patient {cliniko_id} shares its e-mail with patient {other}; "
+                 f"Fergus customer {customer_id} stays linked to {other} only")
+        return False
+    return True
+
+
+def find_existing(ctx: PushContext, cliniko_id: str, payload: dict, *,
+                  look_first: bool = False) -> int | None:
     """Match before create: the marker, then the e-mail (exact, case-insensitive).
 
     A customer already linked to another patient, or whose marker names another
     patient, is never adopted: two patients sharing an e-mail stay two customers,
-    and the clash is reported.
+    and the clash is reported. After an attempt that may have created the customer
+    (look_first), a patient without an e-mail is matched by exact name, but only to
+    a customer nobody else claims.
     """
     email = _email(payload)
-    if not email:
+    if email:
+        customer = ctx.fergus.customer_find_by_email(email, full_scan=False)
+        if customer is not None and _adoptable(ctx, customer.id, cliniko_id):
+            return customer.id
         return None
-    customer = ctx.fergus.customer_find_by_email(email, full_scan=False)
-    if customer is None:
+    name = str(payload.get("customerFullName") or "").strip()
+    if not look_first or not name:
         return None
-    owner = _marker_owner(ctx, customer.id)
-    if owner == cliniko_id:
-        return customer.id
-    other = owner or _linked_elsewhere(ctx, customer.id, cliniko_id)
-    if other:
-        ctx.warn(f"patient {cliniko_id} shares its e-mail with patient {other}; "
-                 f"Fergus customer {customer.id} stays linked to {other} only")
-        return None
-    return customer.id
+    for customer in ctx.fergus.customers(search=name):
+        if customer.full_name.strip() == name and _adoptable(ctx, customer.id, cliniko_id):
+            return customer.id
+    return None
 
 
 def _site_push(ctx: PushContext, raw: dict, cliniko_id: str, xref_extra: dict,
@@ -112,7 +125,7 @@ def patient_push(ctx: PushContext, raw: dict, *, look_first: bool = False) -> Ou
             ctx.fergus.customer_update(customer_id, jsonable(payload))
             action = "updated"
     else:
-        customer_id = find_existing(ctx, cliniko_id, payload)
+        customer_id = find_existing(ctx, cliniko_id, payload, look_first=look_first)
         action = "matched"
         if customer_id is None:
             result = ctx.fergus.customer_create(jsonable(payload))
@@ -176,8 +189,7 @@ def patient_customer_id(ctx: PushContext, patient_id: str) -> int | None:
             survivor = patient_customer_id(ctx, xref.extra["merged_into"])
             return survivor or xref.fergus_id
         return xref.fergus_id
-    raw = ctx.cliniko.get("patients", patient_id).raw
-    outcome = patient_push(ctx, raw)
+    outcome = patient_push(ctx, ctx.patient(patient_id))
     return outcome.fergus_id
 
 

@@ -12,6 +12,7 @@ from sync.outbox import (
     work_item_done,
     work_item_enqueue,
     work_item_failed,
+    work_item_start,
     work_items_claim,
     work_items_recover,
 )
@@ -115,10 +116,15 @@ def test_a_timeout_means_look_before_writing_again(connection):
     assert item.state == "unknown" and item.look_first
 
 
-def test_a_lapsed_claim_comes_back_as_unknown(connection):
+def test_a_lapsed_claim_comes_back_as_unknown_once_sending_had_started(connection):
     work_item_enqueue(connection, "patient", "1", source_updated_at=T1, snapshot={})
-    [item] = work_items_claim(connection, worker="dead-worker", limit=1, claim_seconds=-1)
-    assert work_items_recover(connection) == 1
+    work_item_enqueue(connection, "patient", "2", source_updated_at=T1, snapshot={})
+    item, untouched = work_items_claim(connection, worker="dead-worker", limit=2,
+                                       claim_seconds=-1)
+    work_item_start(item)
+    assert work_items_recover(connection) == 2
+    untouched.refresh_from_db()
+    assert untouched.state == "pending" and not untouched.look_first
     item.refresh_from_db()
     assert item.state == "unknown" and item.look_first
     [again] = work_items_claim(connection, worker="w2", limit=1)

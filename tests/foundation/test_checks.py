@@ -19,7 +19,11 @@ PRODUCTION_ENV = {
 
 
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    full_env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "FIELD_ENCRYPTION_KEYS")}
+    # Only the production variables given here: nothing a test harness set (such as
+    # DJANGO_ALLOW_ASYNC_UNSAFE for the browser tests) may leak into the check.
+    inherited = ("PATH", "HOME", "LANG", "PYTHONPATH", "DATABASE_URL", "SANDBOX_DATABASE_URL",
+                 "REDIS_URL", "TMPDIR")
+    full_env = {k: v for k, v in os.environ.items() if k in inherited}
     full_env.update(env)
     full_env.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run(

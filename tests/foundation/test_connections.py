@@ -119,14 +119,20 @@ def test_rotation_re_encrypts_every_row_under_the_first_key():
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     crypto._multifernet.cache_clear()
     with override_settings(FIELD_ENCRYPTION_KEYS=[old]):
-        make_connection()
+        first = make_connection()
         make_connection(name="second")
+        from sync.outbox import snapshot_decode, work_item_enqueue
+
+        item, _ = work_item_enqueue(first, "patient", "1", source_updated_at=None,
+                                    snapshot={"first_name": "Zoë"})
     with override_settings(FIELD_ENCRYPTION_KEYS=[new, old]):
         out = io.StringIO()
         call_command("rotate_encryption_keys", stdout=out)
-        assert "2 connection(s)" in out.getvalue()
+        assert "Re-encrypted" in out.getvalue()
     with override_settings(FIELD_ENCRYPTION_KEYS=[new]):
         for c in Connection.objects.all():
             assert c.cliniko_api_key == DISTINCTIVE_KEY
             assert c.fergus_token == DISTINCTIVE_TOKEN
+        item.refresh_from_db()
+        assert snapshot_decode(item) == {"first_name": "Zoë"}
     crypto._multifernet.cache_clear()

@@ -16,4 +16,5 @@ class Command(BaseCommand):
             changed = connections_rotate_keys()
         except (DecryptionError, EncryptionKeyError) as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"Re-encrypted secrets of {changed} connection(s) under the first key.")
+        self.stdout.write(f"Re-encrypted {changed} row(s) (credentials and queued snapshots) "
+                          "under the first key.")
