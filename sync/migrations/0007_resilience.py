@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sync', '0003_work_items'),
+        ('sync', '0006_onboarding_state'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
