@@ -44,9 +44,6 @@ def test_creates_that_time_out_after_committing_end_done_with_the_real_id_and_no
         assert xref.fergus_id and item.outcome in ("created", "matched", "updated", "unchanged")
 
 
-@pytest.mark.xfail(strict=True, reason="sync/push/patients.py find_existing only looks up by "
-                   "e-mail: a late-committed create of a patient without one is doubled "
-                   "(reported to the lead)")
 def test_a_late_committed_create_of_a_patient_without_an_email_is_not_doubled(
         make_live, settings):
     live = make_live(patients=4)
