@@ -37,7 +37,7 @@ from sync.references import References, references_refresh, references_stale
 from sync.retry import DEFAULT_POLICY, RetryPolicy, policy_for
 
 log = logging.getLogger("sync.engine")
-LEASE_SECONDS = 240
+LEASE_SECONDS = 90  # renewed before every batch, so a dead holder frees it soon
 COUNTED_ACTIONS = {"created": "created", "updated": "updated", "matched": "updated",
                    "archived": "updated", "deleted": "deleted", "unchanged": "unchanged"}
 
@@ -49,7 +49,7 @@ def _lease_seconds() -> float:
 
 def _claim_seconds() -> float:
     # How long a killed worker's claimed items wait before coming back as unknown.
-    return float(getattr(settings, "WORK_CLAIM_SECONDS", 300))
+    return float(getattr(settings, "WORK_CLAIM_SECONDS", 150))
 
 
 @dataclass
@@ -153,7 +153,11 @@ def push_due(ctx: PushContext, run: SyncRun, clients: Clients, *, worker: str,
         gate = breaker_gate(ctx.connection.pk, "fergus")
         if gate == "open":
             return
-        size = 1 if gate == "probe" else min(25, limit - pushed)
+        if not lease_acquire(ctx.connection.pk, worker, _lease_seconds()):
+            return  # the lease lapsed and someone else took over: stop here
+        # Small batches: a batch must finish within its claim even at Fergus's real
+        # pace (about 1.5 requests a second, 4 requests for a new patient).
+        size = 1 if gate == "probe" else min(10, limit - pushed)
         batch = work_items_claim(ctx.connection, worker=worker, limit=size,
                                  claim_seconds=_claim_seconds())
         if not batch:
@@ -184,19 +188,29 @@ def connection_sync(connection: Connection, *, kind: str = SyncRun.Kind.POLL,
     try:
         work_items_recover(connection)
         warnings: list[str] = []
-        if references_stale(connection):
-            warnings += references_refresh(connection, clients.cliniko, clients.fergus)
-        if pull and breaker_gate(connection.pk, "cliniko") != "open":
-            result = connection_pull(connection, clients.cliniko, run, max_pages=max_pages,
-                                     origin="backfill" if kind == SyncRun.Kind.BACKFILL
-                                     else "poll")
-            run.fetched, run.queued = result.fetched, result.queued
-            breaker_observe(connection.pk, None, api="cliniko")
+        try:
+            if references_stale(connection):
+                warnings += references_refresh(connection, clients.cliniko, clients.fergus)
+            if pull and breaker_gate(connection.pk, "cliniko") != "open":
+                result = connection_pull(connection, clients.cliniko, run, max_pages=max_pages,
+                                         origin="backfill" if kind == SyncRun.Kind.BACKFILL
+                                         else "poll")
+                run.fetched, run.queued = result.fetched, result.queued
+                breaker_observe(connection.pk, None, api="cliniko")
+        except ApiError as exc:
+            if not exc.retryable:
+                raise
+            # Cliniko (or a reference read) is down or limiting us: what is already
+            # queued can still reach Fergus. The pull resumes from its checkpoint.
+            breaker_observe(connection.pk, exc)
+            run.error = f"pull stopped: {exc}"[:2000]
+            warnings.append(run.error)
         ctx = PushContext(connection, clients.cliniko, clients.fergus, run,
                           references=References(connection))
         push_due(ctx, run, clients, worker=holder, deadline=deadline, limit=push_limit)
         run.warnings = (warnings + ctx.warnings)[:200]
-        run.status = SyncRun.Status.PARTIAL if run.failed else SyncRun.Status.OK
+        run.status = (SyncRun.Status.PARTIAL if run.failed or run.error
+                      else SyncRun.Status.OK)
     except ApiError as exc:
         run.status = SyncRun.Status.FAILED
         run.error = str(exc)[:2000]

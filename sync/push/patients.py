@@ -139,11 +139,17 @@ def patient_push(ctx: PushContext, raw: dict, *, look_first: bool = False) -> Ou
         if action == "matched":
             # Adopted an existing customer: bring it up to date.
             ctx.fergus.customer_update(customer_id, jsonable(payload))
-        if not extra.get("note_id"):
+        # Record the link at once, so a failure below never leads to a second
+        # customer on the next attempt.
+        ctx.xref_save(PATIENT, cliniko_id, fergus_kind="customer", fergus_id=customer_id,
+                      extra=extra)
+    if not extra.get("note_id"):
+        # A crash may have come between the note and the link: look before writing.
+        if action == "created" or _marker_owner(ctx, customer_id) != cliniko_id:
             note = ctx.fergus.note_create("customer", customer_id, marker_for(cliniko_id))
             extra["note_id"] = getattr(note, "id", None)
-    # Record the customer link before the site, so a failure there never
-    # leads to a second customer on the next attempt.
+        else:
+            extra["note_id"] = "existing"
     ctx.xref_save(PATIENT, cliniko_id, fergus_kind="customer", fergus_id=customer_id,
                   payload_hash=digest, extra=extra)
     warnings = _site_push(ctx, raw, cliniko_id, extra, context)

@@ -86,3 +86,19 @@ def test_a_dry_run_classifies_like_the_real_run_and_writes_nothing(live):
     run = connection_backfill(live.connection, time_budget=120)[0]
     assert run.created >= predicted
     assert CrossReference.objects.filter(object_type="patient").count() == predicted
+
+
+def test_a_cliniko_outage_does_not_stop_queued_items_reaching_fergus(live):
+    from datetime import timedelta as td
+
+    from sandbox.faults import faults_set
+    from sync.engine import connection_sync as sync_once
+
+    sync_once(live.connection, push_limit=0)  # pull only: everything is queued
+    queued = WorkItem.objects.filter(state="pending", object_type="patient").count()
+    assert queued > 0
+    faults_set(f"cliniko:{live.clinic.account_id}", outage_until=timezone.now() + td(minutes=5))
+    run = sync_once(live.connection)
+    assert "pull stopped" in run.error and run.status == "partial"
+    assert not WorkItem.objects.filter(state="pending", object_type="patient").exists()
+    assert CrossReference.objects.filter(object_type="patient").count() >= queued - 1
