@@ -212,6 +212,27 @@ STORAGES = {
 
 # --- The product ------------------------------------------------------------
 CLINIKO_APP_NAME = env.str("CLINIKO_APP_NAME", default="Cliniko to Fergus Portal")
+# Published limits: Cliniko 200 requests a minute per user, Fergus 100 per company.
+# The sync paces at RATE_BUDGET_SHARE of them; 0 switches pacing off (tests only).
+CLINIKO_RATE_LIMIT = env.int("CLINIKO_RATE_LIMIT", default=200)
+FERGUS_RATE_LIMIT = env.int("FERGUS_RATE_LIMIT", default=100)
+RATE_BUDGET_SHARE = env.float("RATE_BUDGET_SHARE", default=0.9)
+RATE_WINDOW_SECONDS = env.float("RATE_WINDOW_SECONDS", default=60.0)
+# Resilience: the circuit breaker opens after BREAKER_THRESHOLD retryable failures
+# in a row and probes once per BREAKER_PROBE_SECONDS; alerts fire for an outage or
+# a backlog older than these many seconds; /healthz calls a poll stale after
+# HEALTH_POLL_STALE_SECONDS.
+BREAKER_THRESHOLD = env.int("BREAKER_THRESHOLD", default=5)
+BREAKER_PROBE_SECONDS = env.float("BREAKER_PROBE_SECONDS", default=30.0)
+ALERT_OUTAGE_SECONDS = env.int("ALERT_OUTAGE_SECONDS", default=600)
+ALERT_BACKLOG_SECONDS = env.int("ALERT_BACKLOG_SECONDS", default=3600)
+HEALTH_POLL_STALE_SECONDS = env.int("HEALTH_POLL_STALE_SECONDS", default=600)
+SYNC_LEASE_SECONDS = env.float("SYNC_LEASE_SECONDS", default=90.0)
+WORK_CLAIM_SECONDS = env.float("WORK_CLAIM_SECONDS", default=150.0)
+CYCLE_TASK_SECONDS = env.float("CYCLE_TASK_SECONDS", default=120.0)
+# The simulators' own limits (per minute), for the demo and benchmarks.
+SANDBOX_CLINIKO_RATE_LIMIT = env.int("SANDBOX_CLINIKO_RATE_LIMIT", default=200)
+SANDBOX_FERGUS_RATE_LIMIT = env.int("SANDBOX_FERGUS_RATE_LIMIT", default=100)
 HTTP_TIMEOUT_SECONDS = env.float("HTTP_TIMEOUT_SECONDS", default=20.0)
 LOG_RETENTION_DAYS = env.int("LOG_RETENTION_DAYS", default=90)
 

@@ -77,6 +77,9 @@ class Command(BaseCommand):
                             help="Seconds between simulated clinic changes (0: none).")
         parser.add_argument("--outage-every", type=float, default=600.0,
                             help="Seconds between short Fergus outages (0: none).")
+        parser.add_argument("--real-limits", action="store_true",
+                            help="Keep the APIs' real rate limits (Fergus 100 requests a "
+                                 "minute): the first backfill then takes about half an hour.")
         parser.add_argument("--prepare-only", action="store_true",
                             help="Migrate, seed and print the credentials, then exit.")
 
@@ -96,6 +99,11 @@ class Command(BaseCommand):
         children: list[subprocess.Popen] = []
         manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        if not opts.get("real_limits"):
+            # Ten times the real limits on both sides (simulators and pacing alike),
+            # so a newcomer sees the whole clinic in Fergus within a couple of minutes.
+            env.update(CLINIKO_RATE_LIMIT="2000", SANDBOX_CLINIKO_RATE_LIMIT="2000",
+                       FERGUS_RATE_LIMIT="1000", SANDBOX_FERGUS_RATE_LIMIT="1000")
         previous = signal.signal(signal.SIGTERM, _raise_interrupt)
 
         def spawn(*command: str) -> subprocess.Popen:
