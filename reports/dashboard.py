@@ -120,11 +120,10 @@ def _chart(connection: Connection, now: datetime) -> Chart:
 
 def card_for(connection: Connection, now: datetime | None = None) -> Card:
     from sync.pull import backfill_progress
+    from sync.selectors import last_successful_poll
 
     now = now or timezone.now()
-    last_poll = (SyncRun.objects.filter(connection=connection, kind=SyncRun.Kind.POLL,
-                                        status__in=[SyncRun.Status.OK, SyncRun.Status.PARTIAL])
-                 .order_by("-started_at").values_list("finished_at", flat=True).first())
+    last_poll = last_successful_poll(connection)
     waiting = WorkItem.objects.filter(connection=connection,
                                       state__in=[*WorkItem.OPEN_STATES, WorkItem.State.IN_FLIGHT])
     backlog = waiting.aggregate(n=Count("pk"), oldest=Min("created_at"))

@@ -39,15 +39,14 @@ def _broker() -> bool:
 
 
 def _connections() -> tuple[list[dict[str, Any]], bool]:
-    from sync.models import Connection, SyncRun
+    from sync.models import Connection
+    from sync.selectors import last_successful_poll
 
     stale_after = float(getattr(settings, "HEALTH_POLL_STALE_SECONDS", 600))
     now = timezone.now()
     rows, healthy = [], True
     for connection in Connection.objects.filter(state=Connection.State.LIVE):
-        last = (SyncRun.objects.filter(connection=connection,
-                                       status__in=[SyncRun.Status.OK, SyncRun.Status.PARTIAL])
-                .order_by("-started_at").values_list("finished_at", flat=True).first())
+        last = last_successful_poll(connection)
         age = (now - last).total_seconds() if last else None
         ok = age is not None and age <= stale_after
         healthy = healthy and ok

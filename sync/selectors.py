@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
 
-from sync.models import Connection
+from sync.models import Connection, SyncRun
 
 
 def user_sees_all_connections(user: Any) -> bool:
@@ -27,3 +28,14 @@ def connection_visible_to(connection: Connection, user: Any) -> bool:
     if user_sees_all_connections(user):
         return True
     return connection.connectionmember_set.filter(user=user).exists()
+
+
+def last_successful_poll(connection: Connection) -> datetime | None:
+    """When a cycle last read Cliniko successfully (a poll or a backfill step).
+
+    A partial run counts when only some records failed, not when its pull stopped.
+    """
+    return (SyncRun.objects.filter(
+        connection=connection, kind__in=[SyncRun.Kind.POLL, SyncRun.Kind.BACKFILL],
+        status__in=[SyncRun.Status.OK, SyncRun.Status.PARTIAL], error="",
+    ).order_by("-started_at").values_list("finished_at", flat=True).first())
