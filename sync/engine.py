@@ -218,6 +218,13 @@ def connection_sync(connection: Connection, *, kind: str = SyncRun.Kind.POLL,
         breaker_observe(connection.pk, exc)
         if exc.kind in (ErrorKind.AUTH, ErrorKind.FORBIDDEN):
             connection_pause(connection, f"{exc.api.title()} rejected the credentials: {exc}")
+    except Exception as exc:
+        # A bug or a broken database: the run must not stay "running" for ever.
+        run.status = SyncRun.Status.FAILED
+        run.error = f"internal error: {type(exc).__name__}"
+        log.error("sync of connection %s failed with %s\n%s", connection.pk,
+                  type(exc).__name__, _safe_trace(exc))
+        raise
     finally:
         run.cliniko_requests = clients.cliniko_count.count
         run.fergus_requests = clients.fergus_count.count

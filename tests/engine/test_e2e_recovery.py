@@ -102,3 +102,18 @@ def test_a_cliniko_outage_does_not_stop_queued_items_reaching_fergus(live):
     assert "pull stopped" in run.error and run.status == "partial"
     assert not WorkItem.objects.filter(state="pending", object_type="patient").exists()
     assert CrossReference.objects.filter(object_type="patient").count() >= queued - 1
+
+
+def test_an_unexpected_error_fails_the_run_instead_of_leaving_it_running(live, monkeypatch):
+    import sync.engine
+    from sync.models import SyncRun
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(sync.engine, "connection_pull", broken)
+    with pytest.raises(RuntimeError):
+        sync.engine.connection_sync(live.connection)
+    run = SyncRun.objects.get()
+    assert run.status == "failed" and run.error == "internal error: RuntimeError"
+    assert run.finished_at is not None
