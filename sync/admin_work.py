@@ -165,6 +165,11 @@ class ResilienceSettingsAdmin(admin.ModelAdmin):
     list_display = ["connection", "max_attempts", "max_permanent_attempts",
                     "backoff_cap_seconds", "alert_webhook_url"]
 
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "alert_webhook_url":
+            kwargs["assume_scheme"] = "https"  # webhooks are HTTPS; Django 6's default too
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).filter(
             connection__in=connections_visible_to(request.user))
