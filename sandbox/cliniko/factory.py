@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
+import phonenumbers
 from faker import Faker
 
 from sandbox.cliniko import models as m
@@ -73,14 +74,30 @@ def faker_for(seed: int) -> Faker:
     return fake
 
 
+def _valid(number: str) -> bool:
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(number, "AU"))
+    except phonenumbers.NumberParseException:
+        return False
+
+
 def mobile(rng: random.Random) -> str:
-    digits = f"4{rng.randrange(10**8):08d}"
-    return f"0{digits[:3]} {digits[3:6]} {digits[6:]}"
+    """A mobile in an allocated range (build_patient adds the odd typo on purpose)."""
+    for _ in range(50):
+        digits = f"4{rng.randrange(10**8):08d}"
+        number = f"0{digits[:3]} {digits[3:6]} {digits[6:]}"
+        if _valid(number):
+            return number
+    return number
 
 
 def landline(rng: random.Random, state: str) -> str:
-    digits = f"{rng.randrange(2, 10)}{rng.randrange(10**7):07d}"
-    return f"({AREA_CODE.get(state, '02')}) {digits[:4]} {digits[4:]}"
+    for _ in range(50):
+        digits = f"{rng.randrange(2, 10)}{rng.randrange(10**7):07d}"
+        number = f"({AREA_CODE.get(state, '02')}) {digits[:4]} {digits[4:]}"
+        if _valid(number):
+            return number
+    return number
 
 
 def build_patient(
@@ -98,6 +115,9 @@ def build_patient(
         phones.append({"phone_type": rng.choice(["Home", "Work"]), "number": landline(rng, abbr)})
     if rng.random() < 0.05:
         phones = [{"phone_type": "Home", "number": landline(rng, abbr)}]
+    if rng.random() < 0.02:
+        # Typed in a hurry: a digit short. The sync must report it, not drop it.
+        phones[0]["number"] = phones[0]["number"][:-1]
     roll = rng.random()
     if roll < 0.12:
         email = None  # many older patients have no e-mail
