@@ -22,7 +22,9 @@ def test_a_poison_patient_dies_alone_and_a_replay_after_the_fix_creates_one_cust
         make_live, fergus_rejects_poison):
     live = make_live(patients=6)
     baseline(live)
-    poison = cm.Patient.objects.filter(account_id=live.clinic.account_id).order_by("pk").first()
+    # A live patient: an archived one never reaches Fergus, so it could not be poison.
+    poison = cm.Patient.objects.filter(account_id=live.clinic.account_id,
+                                       archived_at__isnull=True).order_by("pk").first()
     cm.Patient.objects.filter(pk=poison.pk).update(first_name="Poison", preferred_first_name="")
     connection_backfill(live.connection, time_budget=60)
     drain(live, until=time.monotonic())
