@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -17,6 +18,8 @@ from sync.pacing import PUBLISHED
 CHART_DAYS = 14
 BUDGET_MINUTES = 5
 SERIES = (("created", "#2f7d32"), ("updated", "#1f5fa8"), ("failed", "#b3261e"))
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -72,16 +75,18 @@ class Card:
 
 
 def _budgets(connection: Connection, now: datetime) -> list[Budget]:
-    try:  # the resilience work adds a shared budget; use it when it exists
-        from sync import budget as shared  # type: ignore[attr-defined]
-    except ImportError:
-        shared = None
-    if shared is not None and hasattr(shared, "usage"):
-        try:
-            return [Budget(api, float(used), int(limit), "sync.budget")
-                    for api, (used, limit) in shared.usage(connection).items()]
-        except Exception:  # noqa: S110 - a card must render even if the budget cannot answer
-            pass
+    """The shared budget's use in its current window; recent runs when pacing is off."""
+    from sync.budget import budget_usage
+
+    try:
+        usage = budget_usage(connection)
+    except Exception:  # a card must render even if the budget store cannot answer
+        log.warning("budget usage unavailable for connection %s", connection.pk)
+        usage = {}
+    live = [(api, u) for api, u in usage.items() if u.get("limit")]
+    if live:
+        return [Budget(api, float(u.get("used") or 0), int(u["limit"]), "current window")
+                for api, u in live]
     recent = SyncRun.objects.filter(connection=connection,
                                     started_at__gte=now - timedelta(minutes=BUDGET_MINUTES))
     sums = recent.aggregate(c=Sum("cliniko_requests"), f=Sum("fergus_requests"))
